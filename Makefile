@@ -1,0 +1,31 @@
+# The front door. `make test` and `make demo` install what a fresh machine lacks, then run.
+SHELL := /bin/bash
+SMARTDEAL := node bin/smartdeal.js
+CONFIG ?= configs/examples.json
+OUT ?= rtl-out/$(basename $(notdir $(CONFIG)))
+
+.PHONY: deps typecheck test demo rtl lint bench train
+
+deps:
+	@scripts/ensure-deps.sh
+
+typecheck: deps
+	npx tsc --noEmit -p tsconfig.json
+
+test: deps typecheck
+	npx vitest run
+
+demo: deps
+	$(SMARTDEAL) demo
+
+rtl: deps
+	$(SMARTDEAL) rtl --config $(CONFIG) --out $(OUT)
+
+lint: deps
+	$(SMARTDEAL) lint --config $(CONFIG) --out $(OUT)
+
+bench: deps
+	$(SMARTDEAL) bench
+
+train: deps
+	$(SMARTDEAL) train
