@@ -25,7 +25,7 @@ lint: deps
 	$(SMARTDEAL) lint --config $(CONFIG) --out $(OUT)
 
 bench: deps
-	$(SMARTDEAL) bench
+	npx tsx bench/run.ts $(BENCH)
 
 train: deps
 	$(SMARTDEAL) train
