@@ -8,12 +8,8 @@
  * (training runs are reproducible from their seed).
  */
 
-/** Rows of C updated together by the NN kernel: each loaded B value is reused this many times. */
-const ROWS = 4;
-/** Depth of one K panel: keeps the touched rows of B in L1/L2 while all rows of C pass over them. */
-const KC = 128;
-/** Width of one N panel: 4 C rows + KC B rows of this width stay cache-resident. */
-const NC = 1024;
+/** Depth of one K panel: the B rows one row of tiles walks stay in L2. */
+const KC = 256;
 
 export function gemm(
   transA: boolean, transB: boolean, M: number, N: number, K: number,
@@ -43,40 +39,51 @@ export function transpose(src: Float32Array, rows: number, cols: number, out = n
 }
 
 /**
- * C += A * B. Blocked over N and K for the cache; the inner kernel streams one row of B and
- * updates four rows of C with four A values held in registers.
+ * C += A * B. A 4 x 4 tile of C lives in sixteen register accumulators while k runs over one K
+ * panel: each step loads 4 values of A and 4 of B for 16 multiply-adds. K is cut into panels so
+ * the B rows a tile walks stay in cache; leftover rows/columns take a plain row kernel.
  */
 function gemmNN(M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array): void {
-  for (let j0 = 0; j0 < N; j0 += NC) {
-    const j1 = Math.min(N, j0 + NC);
-    for (let k0 = 0; k0 < K; k0 += KC) {
-      const k1 = Math.min(K, k0 + KC);
-      let i = 0;
-      for (; i + ROWS <= M; i += ROWS) {
-        const c0 = i * N, c1 = c0 + N, c2 = c1 + N, c3 = c2 + N;
-        const a0r = i * K, a1r = a0r + K, a2r = a1r + K, a3r = a2r + K;
-        for (let k = k0; k < k1; k++) {
+  const mTiles = M - (M % 4), nTiles = N - (N % 4);
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const k1 = Math.min(K, k0 + KC);
+    for (let i = 0; i < mTiles; i += 4) {
+      const a0r = i * K, a1r = a0r + K, a2r = a1r + K, a3r = a2r + K;
+      const c0 = i * N, c1 = c0 + N, c2 = c1 + N, c3 = c2 + N;
+      for (let j = 0; j < nTiles; j += 4) {
+        let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+        let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+        for (let k = k0, bk = k0 * N + j; k < k1; k++, bk += N) {
+          const b0 = B[bk]!, b1 = B[bk + 1]!, b2 = B[bk + 2]!, b3 = B[bk + 3]!;
           const a0 = A[a0r + k]!, a1 = A[a1r + k]!, a2 = A[a2r + k]!, a3 = A[a3r + k]!;
-          if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue; // ReLU/pruning zeros are common
-          const bRow = k * N;
-          for (let j = j0; j < j1; j++) {
-            const b = B[bRow + j]!;
-            C[c0 + j] += a0 * b;
-            C[c1 + j] += a1 * b;
-            C[c2 + j] += a2 * b;
-            C[c3 + j] += a3 * b;
-          }
+          s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2; s03 += a0 * b3;
+          s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2; s13 += a1 * b3;
+          s20 += a2 * b0; s21 += a2 * b1; s22 += a2 * b2; s23 += a2 * b3;
+          s30 += a3 * b0; s31 += a3 * b1; s32 += a3 * b2; s33 += a3 * b3;
         }
+        C[c0 + j] += s00; C[c0 + j + 1] += s01; C[c0 + j + 2] += s02; C[c0 + j + 3] += s03;
+        C[c1 + j] += s10; C[c1 + j + 1] += s11; C[c1 + j + 2] += s12; C[c1 + j + 3] += s13;
+        C[c2 + j] += s20; C[c2 + j + 1] += s21; C[c2 + j + 2] += s22; C[c2 + j + 3] += s23;
+        C[c3 + j] += s30; C[c3 + j + 1] += s31; C[c3 + j + 2] += s32; C[c3 + j + 3] += s33;
       }
-      for (; i < M; i++) {
-        const c0 = i * N, a0r = i * K;
-        for (let k = k0; k < k1; k++) {
-          const a0 = A[a0r + k]!;
-          if (a0 === 0) continue;
-          const bRow = k * N;
-          for (let j = j0; j < j1; j++) C[c0 + j] += a0 * B[bRow + j]!;
-        }
-      }
+      if (nTiles < N) rowKernel(i, i + 4, nTiles, N, k0, k1, N, K, A, B, C);
+    }
+    if (mTiles < M) rowKernel(mTiles, M, 0, N, k0, k1, N, K, A, B, C);
+  }
+}
+
+/** C[i0..i1, j0..j1] += A[i0..i1, k0..k1] * B[k0..k1, j0..j1], one row of C at a time (edges). */
+function rowKernel(
+  i0: number, i1: number, j0: number, j1: number, k0: number, k1: number,
+  N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array,
+): void {
+  for (let i = i0; i < i1; i++) {
+    const cr = i * N, ar = i * K;
+    for (let k = k0; k < k1; k++) {
+      const a = A[ar + k]!;
+      if (a === 0) continue;
+      const br = k * N;
+      for (let j = j0; j < j1; j++) C[cr + j] += a * B[br + j]!;
     }
   }
 }
