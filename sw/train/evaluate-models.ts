@@ -1,0 +1,37 @@
+import { writeFileAtomic } from '../../common/atomic-write.js';
+import type { Checkpoint, SdForm } from '../checkpoint/checkpoint.js';
+import type { ImageDataset } from '../data/dataset.js';
+import { reconstructLayer } from '../sd/blocks.js';
+import type { FloatModel } from '../model/spec.js';
+import { networkFromFloatModel } from '../nn/network.js';
+import { evaluate } from './loop.js';
+
+export interface EvalResult {
+  data: string;
+  count: number;
+  floatAccuracy: number;
+  /** Accuracy with every SD layer's weight rebuilt from its Ce and B (when the checkpoint has SD layers). */
+  sdAccuracy?: number;
+}
+
+/**
+ * The SD model with every SD layer's weight rebuilt from its stored Ce and B (so the accuracy is
+ * that of the codes, not of a float copy).
+ */
+export function sdFloatModel(sd: SdForm): FloatModel {
+  const params: FloatModel['params'] = { ...sd.model.params };
+  for (const [name, layer] of Object.entries(sd.layers)) params[name] = { weight: reconstructLayer(layer), bias: sd.model.params[name]!.bias };
+  return { spec: sd.model.spec, params };
+}
+
+/** Float and SD accuracy of a checkpoint on a test set; prints them and optionally writes JSON. */
+export async function evaluateModels(ckpt: Checkpoint, test: ImageDataset, jsonOut?: string): Promise<EvalResult> {
+  const result: EvalResult = { data: test.name, count: test.count, floatAccuracy: evaluate(networkFromFloatModel(ckpt.model), test).accuracy };
+  process.stdout.write(`float accuracy on ${test.name} (${test.count} images): ${(100 * result.floatAccuracy).toFixed(2)}%\n`);
+  if (ckpt.sd) {
+    result.sdAccuracy = evaluate(networkFromFloatModel(sdFloatModel(ckpt.sd)), test).accuracy;
+    process.stdout.write(`SD accuracy (weights rebuilt from Ce x B): ${(100 * result.sdAccuracy).toFixed(2)}%\n`);
+  }
+  if (jsonOut) writeFileAtomic(jsonOut, JSON.stringify(result, null, 2) + '\n');
+  return result;
+}
