@@ -1,0 +1,112 @@
+/**
+ * Memories: an array of words with synchronous (registered) read ports and enabled write ports,
+ * all clocked by the clock domain current when the port is created. Emitted in the shape yosys
+ * maps to block RAM.
+ */
+import type { MemoryIR, Node, SignalIR } from './ir.js';
+import type { Loc } from './location.js';
+import { Loc as L } from './location.js';
+import { reportError } from './context.js';
+import { describeType, type BitsType, type ParamRef } from './types.js';
+import { Signal, Value, coerceForAssign, constNode, describeNode, fits, mk, toCondition, zextNode, type ValueLike } from './value.js';
+import type { ModuleBuilder } from './module.js';
+
+export interface MemoryOptions {
+  /** Word type (its width may be a parameter). */
+  type: BitsType;
+  /** Number of words; defaults to 2^addrWidth. */
+  depth?: number;
+  /** Address width; defaults to ceil(log2(depth)). May be a parameter (then depth = 2^ADDR_WIDTH). */
+  addrWidth?: number | ParamRef;
+  /** A $readmemh file loaded at start-up (path as the simulator / synthesis tool will see it). */
+  init?: string;
+}
+
+export class Memory {
+  readonly ir: MemoryIR;
+
+  constructor(private readonly b: ModuleBuilder, name: string, opts: MemoryOptions, loc: Loc) {
+    const aw = opts.addrWidth;
+    const addrWidth = typeof aw === 'number' ? aw : aw ? aw.value : Math.max(1, Math.ceil(Math.log2(Math.max(2, opts.depth ?? 2))));
+    const depth = opts.depth ?? 2 ** addrWidth;
+    if (!Number.isInteger(depth) || depth < 1 || depth > 2 ** addrWidth) {
+      reportError('invalid-operation', `memory '${name}': depth ${depth} does not fit a ${addrWidth}-bit address`, loc);
+    }
+    if (typeof aw === 'object' && opts.depth !== undefined && opts.depth !== 2 ** aw.value) {
+      reportError('param-width', `memory '${name}': with a parameter address width the depth is 2^${aw.name}; do not give depth`, loc);
+    }
+    this.ir = {
+      name, width: opts.type.width, signed: opts.type.signed, widthParam: opts.type.param, depth, addrWidth,
+      addrParam: typeof aw === 'object' ? aw : undefined, init: opts.init, readPorts: [], writePorts: [], loc,
+    };
+    b.ir.memories.push(this.ir);
+  }
+
+  get name(): string { return this.ir.name; }
+  get depth(): number { return this.ir.depth; }
+  get addrWidth(): number { return this.ir.addrWidth; }
+
+  /**
+   * A synchronous read port: the returned value is the word at `addr` one clock edge later
+   * (only updated when `enable` and the enclosing when-conditions are high).
+   */
+  read(addr: ValueLike, opts: { enable?: ValueLike; name?: string } = {}): Value {
+    const loc = L.capture();
+    const index = this.ir.readPorts.length;
+    const name = opts.name ?? (index === 0 ? `${this.ir.name}_rdata` : `${this.ir.name}_rdata${index}`);
+    const type: { width: number; signed: boolean; param?: ParamRef } = { width: this.ir.width, signed: this.ir.signed };
+    if (this.ir.widthParam) type.param = this.ir.widthParam;
+    const data = this.b.newSignal(name, 'mem-read', type, loc);
+    data.domain = this.b.currentDomain();
+    this.ir.readPorts.push({
+      addr: this.address(addr, loc), enable: this.enable(opts.enable, loc), data, domain: data.domain, loc,
+    });
+    return new Signal(data);
+  }
+
+  /** A write port: stores `data` at `addr` on the clock edge when `enable` (and the enclosing conditions) are high. */
+  write(addr: ValueLike, data: ValueLike, enable?: ValueLike): void {
+    const loc = L.capture();
+    const target = { name: `${this.ir.name} word`, width: this.ir.width, signed: this.ir.signed, param: this.ir.widthParam, module: this.b.ir } as unknown as SignalIR;
+    const value = coerceForAssign(target, data, loc) ?? constNode(0n, this.ir.width, this.ir.signed, this.ir.widthParam);
+    this.ir.writePorts.push({ addr: this.address(addr, loc), data: value, enable: this.enable(enable, loc), domain: this.b.currentDomain(), loc });
+  }
+
+  private enable(en: ValueLike | undefined, loc: Loc): Node | undefined {
+    const path = this.b.pathCondition();
+    const e = en === undefined ? undefined : toCondition(en, `enable of memory '${this.ir.name}'`);
+    void loc;
+    if (path && e) return mk('and', 1, false, [path, e]);
+    return path ?? e;
+  }
+
+  private address(addr: ValueLike, loc: Loc): Node {
+    const aw = this.ir.addrWidth;
+    const desc = `address of memory '${this.ir.name}' (${aw} bits)`;
+    if (!(addr instanceof Value)) {
+      const v = BigInt(addr);
+      if (!fits(v, aw, false) || v >= BigInt(this.ir.depth)) {
+        reportError('width-mismatch', `constant ${v} is not a valid ${desc}, depth ${this.ir.depth}`, loc);
+        return constNode(0n, aw, false);
+      }
+      return constNode(v, aw, false, this.ir.addrParam);
+    }
+    const n = addr.node;
+    if (this.ir.addrParam || n.param) {
+      if (n.param?.name !== this.ir.addrParam?.name) {
+        reportError('param-width', `${describeNode(n)} (${describeType(n)}) must have the parameter-bound width of the ${desc}`, loc);
+        return constNode(0n, aw, false);
+      }
+      return n;
+    }
+    if (n.signed) {
+      reportError('signedness-mismatch', `${describeNode(n)} (${describeType(n)}) cannot be the ${desc}: addresses are unsigned`, loc);
+      return constNode(0n, aw, false);
+    }
+    if (n.width > aw) {
+      reportError('width-mismatch', `${describeNode(n)} (${describeType(n)}) is wider than the ${desc}; use .trunc(${aw})`, loc);
+      return constNode(0n, aw, false);
+    }
+    return zextNode(n, aw, false);
+  }
+}
