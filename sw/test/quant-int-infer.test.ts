@@ -6,7 +6,7 @@ import { codeShift } from '../sd/pow2.js';
 import { tensorIndex } from '../sd/blocks.js';
 import { effectiveFloatModel, quantizeModel } from '../quant/quantize.js';
 import { runInt, newRunStats } from '../quant/int-infer.js';
-import type { IntConvLayer, IntLinearLayer, IntModel } from '../quant/int-model.js';
+import type { IntConvLayer, IntMacFields, IntModel } from '../quant/int-model.js';
 import { rebuildSdWeights } from '../quant/sd-weights.js';
 
 /** A random float model on an 8x8 grey image exercising every layer kind and both conv kernels. */
@@ -59,10 +59,12 @@ function referenceLogits(im: IntModel, float: FloatModel, image: Uint8Array): bi
   let out: bigint[] = [];
   im.layers.forEach((l, i) => {
     if (l.kind === 'conv' || l.kind === 'linear') {
-      const L = l as IntConvLayer & IntLinearLayer;
+      // one view of both kinds: a linear layer is a 1x1 conv on a 1x1 image here
+      const L: IntMacFields & { kernel: number; stride: number; padding: number; inFeatures: number } =
+        l.kind === 'conv' ? { ...l, inFeatures: 0 } : { ...l, kernel: 1, stride: 1, padding: 0 };
       const z = BigInt(L.inZero);
-      const K = l.kind === 'conv' ? L.kernel : 1;
-      const O = l.kind === 'conv' ? L.outChannels : L.outFeatures;
+      const K = L.kernel;
+      const O = l.kind === 'conv' ? l.outChannels : l.outFeatures;
       const [Ho, Wo] = l.kind === 'conv' ? [Math.floor((H + 2 * L.padding - K) / L.stride) + 1, Math.floor((W + 2 * L.padding - K) / L.stride) + 1] : [1, 1];
       const acc: bigint[] = [];
       for (let o = 0; o < O; o++) {
