@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { writeFileAtomic } from '../../common/atomic-write.js';
 import { startProgress } from '../../common/progress.js';
 import { UserError } from '../../common/user-error.js';
+import { loadCheckpoint } from '../checkpoint/checkpoint.js';
 import { readNpy } from '../npy/npy.js';
 import { DEFAULT_DECOMPOSE_OPTIONS, type DecomposeOptions, validateDecomposeOptions } from './decompose.js';
 import { type DecomposeReport, type TensorInput, formatReportLine, reportTensor, totals } from './report.js';
@@ -36,6 +37,7 @@ export function parseLayerFractions(items: string[]): Map<string, number> {
 
 interface DecomposeCliOptions {
   weights: string[];
+  ckpt?: string;
   report: string;
   prune?: string;
   pruneLayer: string[];
@@ -65,15 +67,26 @@ export function decomposeOptionsFromCli(o: DecomposeCliOptions): DecomposeOption
   return opts;
 }
 
+/** The conv and linear weights of a checkpoint's float model, named by layer. */
+function checkpointTensors(path: string): TensorInput[] {
+  const { model } = loadCheckpoint(path);
+  return model.spec.layers.flatMap((l): TensorInput[] => {
+    if (l.kind !== 'conv' && l.kind !== 'linear') return [];
+    const shape = l.kind === 'conv' ? [l.outChannels, l.inChannels, l.kernel, l.kernel] : [l.outFeatures, l.inFeatures];
+    return [{ source: `${path}:${l.name}`, name: l.name, shape, weight: model.params[l.name]!.weight }];
+  });
+}
+
 /** Runs the decomposition over .npy files and writes the report; returns it too (for tests). */
 export function runDecompose(o: DecomposeCliOptions): DecomposeReport {
-  if (o.weights.length === 0) throw new UserError('decompose: give at least one --weights FILE.npy');
+  if (o.weights.length === 0 && !o.ckpt) throw new UserError('decompose: give at least one --weights FILE.npy or a --ckpt');
   const opts = decomposeOptionsFromCli(o);
   const perLayer = parseLayerFractions(o.pruneLayer);
   const inputs: TensorInput[] = o.weights.map((path) => {
     const a = readNpy(path);
     return { source: path, name: basename(path).replace(/\.npy$/i, ''), shape: a.shape, weight: Float32Array.from(a.data) };
   });
+  if (o.ckpt) inputs.push(...checkpointTensors(o.ckpt));
   for (const name of perLayer.keys()) {
     if (!inputs.some((t) => t.name === name)) throw new UserError(`--prune-layer: no weight tensor named '${name}' (tensors: ${inputs.map((t) => t.name).join(', ')})`);
   }
@@ -99,7 +112,8 @@ export function registerDecompose(program: Command): void {
   program
     .command('decompose')
     .description('SmartDeal post-training decomposition of weight tensors (.npy) with a storage and error report')
-    .requiredOption('--weights <file>', 'weight tensor .npy: [out][in] linear or [O][C][kh][kw] conv (repeat for more)', collect, [])
+    .option('--weights <file>', 'weight tensor .npy: [out][in] linear or [O][C][kh][kw] conv (repeat for more)', collect, [])
+    .option('--ckpt <file>', 'also decompose every conv/linear weight of this checkpoint\'s float model')
     .requiredOption('--report <file>', 'JSON report to write')
     .option('--prune <fraction>', 'fraction of rows pruned per output-channel group of every conv weight', '0')
     .option('--prune-layer <name=fraction>', 'prune fraction for one tensor (file name without .npy); repeatable', collect, [])
