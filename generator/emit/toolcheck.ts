@@ -1,0 +1,91 @@
+/**
+ * Runs the three open Verilog tools on emitted files: Verilator lint (-Wall, zero warnings
+ * allowed), yosys synthesis + `check -assert` (and no latch cells), Icarus compile (-g2005).
+ * Reusable by tests and by the lint gate.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export type ToolName = 'verilator' | 'yosys' | 'iverilog';
+
+export interface ToolResult {
+  tool: ToolName;
+  ok: boolean;
+  /** The command line that was run (for reproducing by hand). */
+  command: string;
+  /** Combined stdout + stderr. */
+  output: string;
+  /** yosys only: number of $dlatch / $latch / $sr cells after synthesis. */
+  latchCells?: number;
+}
+
+export interface ToolcheckOptions {
+  /** Which tools to run (default all three). */
+  tools?: readonly ToolName[];
+  /** Extra yosys commands after `synth` (e.g. `synth_ice40` flows use their own helper). */
+  timeoutMs?: number;
+}
+
+function run(tool: ToolName, cmd: string, args: string[], timeoutMs: number, cwd?: string): ToolResult {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: timeoutMs, cwd, maxBuffer: 64 * 1024 * 1024 });
+  const output = `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}`;
+  return { tool, ok: r.status === 0 && !r.error, command: [cmd, ...args].join(' '), output };
+}
+
+/** `verilator --lint-only -Wall`: passes only with zero warnings. */
+export function verilatorLint(files: readonly string[], top: string, timeoutMs = 120_000): ToolResult {
+  const r = run('verilator', 'verilator', ['--lint-only', '-Wall', '--top-module', top, ...files], timeoutMs);
+  if (/%Warning/.test(r.output)) r.ok = false;
+  return r;
+}
+
+/** `yosys synth -top X; check -assert`, failing on any latch cell. */
+export function yosysCheck(files: readonly string[], top: string, timeoutMs = 300_000): ToolResult {
+  const script = [...files.map((f) => `read_verilog ${f}`), `synth -top ${top}`, 'check -assert', 'select -count t:$dlatch t:$latch t:$sr t:$dlatchsr t:$_DLATCH_* t:$_SR_*'].join('; ');
+  const r = run('yosys', 'yosys', ['-q', '-p', script], timeoutMs);
+  const m = /(\d+) objects?/.exec(r.output);
+  r.latchCells = m ? Number(m[1]) : 0;
+  if (r.latchCells > 0) r.ok = false;
+  return r;
+}
+
+/** `iverilog -g2005`: the files compile under Icarus. */
+export function iverilogCompile(files: readonly string[], top: string, timeoutMs = 120_000): ToolResult {
+  const dir = mkdtempSync(join(tmpdir(), 'dsl-iverilog-'));
+  try {
+    return run('iverilog', 'iverilog', ['-g2005', '-Wall', '-s', top, '-o', join(dir, 'a.out'), ...files], timeoutMs);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the chosen tools (default all) and reports each. */
+export function toolcheck(files: readonly string[], top: string, opts: ToolcheckOptions = {}): { ok: boolean; results: ToolResult[] } {
+  const tools = opts.tools ?? ['verilator', 'yosys', 'iverilog'];
+  const results = tools.map((t) =>
+    t === 'verilator' ? verilatorLint(files, top, opts.timeoutMs) : t === 'yosys' ? yosysCheck(files, top, opts.timeoutMs) : iverilogCompile(files, top, opts.timeoutMs));
+  return { ok: results.every((r) => r.ok), results };
+}
+
+/** One line per failing tool with its output, for assertion messages. */
+export function describeFailures(results: readonly ToolResult[]): string {
+  return results.filter((r) => !r.ok).map((r) => `${r.tool} failed: ${r.command}\n${r.output}`).join('\n');
+}
+
+/** Compiles with Icarus and runs the simulation; returns its standard output. */
+export function iverilogRun(files: readonly string[], top: string, cwd: string, timeoutMs = 120_000): ToolResult & { stdout: string } {
+  const out = join(cwd, `${top}.vvp`);
+  const c = run('iverilog', 'iverilog', ['-g2005', '-s', top, '-o', out, ...files], timeoutMs, cwd);
+  if (!c.ok) return { ...c, stdout: '' };
+  const r = spawnSync('vvp', ['-n', out], { encoding: 'utf8', cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+  return { tool: 'iverilog', ok: r.status === 0, command: `vvp -n ${out}`, output: `${r.stdout}${r.stderr}`, stdout: r.stdout ?? '' };
+}
+
+/** Writes `text` to a scratch file (tests use it for hex vectors). */
+export function writeScratch(dir: string, name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
