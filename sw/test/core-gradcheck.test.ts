@@ -8,6 +8,7 @@ import { addScaled, flatten, relu } from '../nn/pointwise.js';
 import { maxPool2 } from '../nn/pool.js';
 import { batchNorm } from '../nn/batchnorm.js';
 import { softmaxCrossEntropy } from '../nn/loss.js';
+import { l1OverL2 } from '../nn/compressibility.js';
 
 function randomTensor(rng: Rng, shape: number[], scale = 1): Tensor {
   const t = Tensor.zeros(shape, true);
@@ -93,6 +94,14 @@ describe('finite-difference gradient checks', () => {
       const logits = randomTensor(rng, [6, 5], 3);
       const labels = [0, 4, 2, 2, 1, 3];
       return gradCheck(() => softmaxCrossEntropy(logits, labels).loss, { logits }, rng, { eps: 1e-3 });
+    });
+  });
+
+  it('compressibility loss L1/L2 (entries kept away from 0)', () => {
+    check('L1/L2', 14, (rng) => {
+      const w = randomTensor(rng, [3, 7]);
+      for (let i = 0; i < w.size; i++) w.data[i] += w.data[i]! > 0 ? 0.1 : -0.1;
+      return gradCheck(() => l1OverL2(w), { w }, rng, { eps: 1e-3 });
     });
   });
 
