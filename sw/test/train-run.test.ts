@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../common/rng.js';
 import { subset } from '../data/dataset.js';
 import { loadMnist } from '../data/mnist.js';
-import { buildNetwork, exportFloatModel, networkFromFloatModel } from '../nn/network.js';
+import { buildNetwork, networkFromFloatModel } from '../nn/network.js';
 import { EVAL_CONTEXT } from '../nn/layers.js';
 import { presetSpec } from '../nn/presets.js';
 import { Adam, Sgd } from '../optim/optimizer.js';
