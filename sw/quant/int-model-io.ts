@@ -24,7 +24,9 @@ export function checkIntModel(m: IntModel, file: string): void {
   if (m?.format !== 'smartdeal-int-model' || m.version !== 1) {
     throw new UserError(`${file}: expected format "smartdeal-int-model" version 1, found ${JSON.stringify(m?.format)} version ${JSON.stringify(m?.version)}`);
   }
-  if (!Array.isArray(m.layers) || m.layers.length !== m.spec?.layers?.length) throw new UserError(`${file}: 'layers' must match the spec's ${m.spec?.layers?.length} layers`);
+  if (!Array.isArray(m.layers) || m.layers.length === 0) throw new UserError(`${file}: 'layers' must be a non-empty list`);
+  const last = m.layers[m.layers.length - 1]!;
+  if (!isMacLayer(last) || !last.final) throw new UserError(`${file}: the last layer must be the final conv/linear layer (the classifier)`);
   m.layers.forEach((l, i) => {
     if (!isMacLayer(l)) return;
     const where = `${file}: layer ${i} "${l.name}"`;

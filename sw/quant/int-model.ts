@@ -66,6 +66,7 @@ export interface IntModel {
   input: { scale: number; zeroPoint: number };
   /** Width of the unsigned requantization multipliers. */
   multiplierBits: number;
+  /** The layers the engine runs, in order: the spec's layers minus every ReLU folded into a requantization. */
   layers: IntLayer[];
 }
 

@@ -57,7 +57,7 @@ function referenceLogits(im: IntModel, float: FloatModel, image: Uint8Array): bi
   let x: bigint[] = Array.from(image, (p) => BigInt(p) - 128n);
   const spec = im.spec.layers;
   let out: bigint[] = [];
-  im.layers.forEach((l, i) => {
+  im.layers.forEach((l) => {
     if (l.kind === 'conv' || l.kind === 'linear') {
       // one view of both kinds: a linear layer is a 1x1 conv on a 1x1 image here
       const L: IntMacFields & { kernel: number; stride: number; padding: number; inFeatures: number } =
@@ -94,7 +94,8 @@ function referenceLogits(im: IntModel, float: FloatModel, image: Uint8Array): bi
         out = acc;
         return;
       }
-      const relu = spec[i + 1]?.kind === 'relu';
+      const at = spec.findIndex((x) => 'name' in x && x.name === l.name);
+      const relu = spec[at + 1]?.kind === 'relu';
       const per = Ho * Wo;
       x = acc.map((a, k) => {
         const o = Math.floor(k / per);
