@@ -74,6 +74,21 @@ export function describeFailures(results: readonly ToolResult[]): string {
   return results.filter((r) => !r.ok).map((r) => `${r.tool} failed: ${r.command}\n${r.output}`).join('\n');
 }
 
+/**
+ * Synthesises for iCE40 (`synth_ice40`) and returns the cell counts by type, e.g. to confirm that
+ * a memory maps to SB_RAM40_4K block RAM. `params` overrides top-level Verilog parameters.
+ */
+export function ice40Cells(files: readonly string[], top: string, params: Record<string, number> = {}, timeoutMs = 300_000): ToolResult & { cells: Record<string, number> } {
+  const chparam = Object.keys(params).length
+    ? [`chparam ${Object.entries(params).map(([k, v]) => `-set ${k} ${v}`).join(' ')} ${top}`] : [];
+  const script = [...files.map((f) => `read_verilog ${f}`), ...chparam, `synth_ice40 -top ${top}`, 'stat'].join('; ');
+  const r = run('yosys', 'yosys', ['-p', script], timeoutMs);
+  const cells: Record<string, number> = {};
+  const stat = r.output.slice(r.output.lastIndexOf('Number of cells'));
+  for (const m of stat.matchAll(/^\s+(\S+)\s+(\d+)\s*$/gm)) cells[m[1]!] = Number(m[2]);
+  return { ...r, cells };
+}
+
 /** Compiles with Icarus and runs the simulation; returns its standard output. */
 export function iverilogRun(files: readonly string[], top: string, cwd: string, timeoutMs = 120_000): ToolResult & { stdout: string } {
   const out = join(cwd, `${top}.vvp`);
