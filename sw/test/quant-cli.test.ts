@@ -39,7 +39,7 @@ describe('smartdeal quantize', () => {
     const out = join(dir, 'int.json');
     const report = runQuantize({
       ckpt: ckptPath, out, form: 'auto', calib: '50', calibration: 'percentile', percentile: '99.9', multiplierBits: '16',
-      weightScale: 'channel', testLimit: '200', report: join(dir, 'report.json'),
+      weightScale: 'channel', testLimit: '200', report: join(dir, 'report.json'), prune: '0', threshold: '0.015625',
     });
     const im = loadIntModel(out);
     const test = subset(loadDataset('mnist', 'test'), 0, 200);
@@ -68,8 +68,19 @@ describe('smartdeal quantize', () => {
     expect(() => loadIntModel(join(dir, 'bad3.json'))).toThrow(/expected format "smartdeal-int-model" version 1/);
   });
 
+  it('--form post-sd decomposes every layer of the float model before quantizing', () => {
+    const out = join(dir, 'post.json');
+    const report = runQuantize({
+      ckpt: join(dir, 'm.ckpt'), out, form: 'post-sd', calib: '20', calibration: 'minmax', percentile: '99', multiplierBits: '16',
+      weightScale: 'layer', testLimit: '50', prune: '0', threshold: '0.03',
+    });
+    const im = loadIntModel(out);
+    expect(report.form).toBe('post-sd');
+    expect(im.layers.filter((l) => 'sd' in l && l.sd !== undefined).map((l) => (l as IntLinearLayer).name)).toEqual(['fc1', 'fc2']);
+  });
+
   it('reports bad options clearly', () => {
-    const base = { ckpt: join(dir, 'm.ckpt'), out: join(dir, 'x.json'), form: 'auto', calib: '10', calibration: 'minmax', percentile: '99', multiplierBits: '16', weightScale: 'channel', testLimit: '10' };
+    const base = { ckpt: join(dir, 'm.ckpt'), out: join(dir, 'x.json'), form: 'auto', calib: '10', calibration: 'minmax', percentile: '99', multiplierBits: '16', weightScale: 'channel', testLimit: '10', prune: '0', threshold: '0.015625' };
     expect(() => runQuantize({ ...base, calibration: 'mean' })).toThrow(/--calibration: expected one of minmax, percentile, got 'mean'/);
     expect(() => runQuantize({ ...base, multiplierBits: '40' })).toThrow(/--multiplier-bits: expected an integer in 8..22/);
     expect(() => runQuantize({ ...base, ckpt: join(dir, 'none.ckpt') })).toThrow(/none\.ckpt: cannot read the checkpoint/);
