@@ -8,6 +8,7 @@ import { Loc } from './location.js';
 import { popModuleFrame, pushModuleFrame, reportError } from './context.js';
 import { ModuleBuilder, type ChildElaborator } from './module.js';
 import { shortHash, type ModuleSpec } from './define.js';
+import { Signal } from './value.js';
 import { defaultChecks, runChecks, type CheckPass } from '../checks/index.js';
 
 /** An elaborated design: the top module and every module it reaches, children before parents. */
@@ -67,7 +68,9 @@ class Elaboration implements ChildElaborator {
     this.inProgress.add(identity);
     pushModuleFrame(this.sink, ir);
     try {
-      ir.io = spec.build(builder, spec.params);
+      const io = spec.build(builder, spec.params);
+      // A build function that returns nothing still gives instances its ports, by name.
+      ir.io = io ?? Object.fromEntries(ir.ports.map((p) => [p.name, new Signal(p)]));
     } finally {
       popModuleFrame();
       builder.finish();
