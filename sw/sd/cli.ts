@@ -92,8 +92,9 @@ export function runDecompose(o: DecomposeCliOptions): DecomposeReport {
   }
   const progress = startProgress('decompose', inputs.length);
   const tensors = inputs.map((t, i) => {
-    // --prune applies to conv weights (structural pruning is defined per output-channel group of a conv)
-    const fraction = perLayer.get(t.name) ?? (t.shape.length === 4 ? opts.pruneFraction : 0);
+    // --prune applies to conv weights with more than one input channel (as in SD training): pruning
+    // the few rows of a first layer on raw pixels costs accuracy for no storage
+    const fraction = perLayer.get(t.name) ?? (t.shape.length === 4 && t.shape[1]! > 1 ? opts.pruneFraction : 0);
     const { report } = reportTensor(t, opts, fraction);
     progress.update(i + 1);
     return report;
@@ -115,7 +116,7 @@ export function registerDecompose(program: Command): void {
     .option('--weights <file>', 'weight tensor .npy: [out][in] linear or [O][C][kh][kw] conv (repeat for more)', collect, [])
     .option('--ckpt <file>', 'also decompose every conv/linear weight of this checkpoint\'s float model')
     .requiredOption('--report <file>', 'JSON report to write')
-    .option('--prune <fraction>', 'fraction of rows pruned per output-channel group of every conv weight', '0')
+    .option('--prune <fraction>', 'fraction of rows pruned per output-channel group of every conv weight with more than one input channel', '0')
     .option('--prune-layer <name=fraction>', 'prune fraction for one tensor (file name without .npy); repeatable', collect, [])
     .option('--group-size <n>', 'output channels per pruning group', String(d.groupSize))
     .option('--threshold <t>', 'Ce entries below this become 0 (units: the layer divided by 2^floor(log2 max|W|))', String(d.threshold))
