@@ -93,6 +93,7 @@ export function decomposeBlock(a: Float64Array, rows: number, S: number, opts: D
     if (best === null || err2 < best.err2) best = { ce: q, b, expBase, err2, iterations };
   };
   let ce: Float64Array = Float64Array.from(a);
+  sparsifyRows(ce, rows, S, opts, zeroRows); // the start obeys the row rules too, so every candidate does
   let prev: Float64Array | null = null;
   let it = 0;
   for (; it < opts.iterations; it++) {

@@ -99,6 +99,25 @@ describe('SmartDeal decomposition', () => {
     expect(wins).toBeGreaterThan(total * 0.9);
   });
 
+  it('the row-wise variant zeroes rows of small L1 norm that entry thresholding keeps', () => {
+    const rng = new Rng(66);
+    const rows = 40;
+    // even rows O(1), odd rows ~0.012 per entry: above 2^-7, the bottom of a 7-exponent window under 1
+    const a = Float64Array.from({ length: rows * 3 }, (_, i) => (Math.floor(i / 3) % 2 === 0 ? 0.5 + rng.next() : 0.011 + 0.002 * rng.next()) * (rng.next() < 0.5 ? -1 : 1));
+    const base = { ...opts, threshold: 0 };
+    const plain = decomposeBlock(a, rows, 3, base);
+    const rowWise = decomposeBlock(a, rows, 3, { ...base, rowThreshold: 0.1 });
+    const nonZeroRows = (ce: Float64Array, parity: number) => {
+      let n = 0;
+      for (let r = parity; r < rows; r += 2) if (ce[3 * r] !== 0 || ce[3 * r + 1] !== 0 || ce[3 * r + 2] !== 0) n++;
+      return n;
+    };
+    expect(nonZeroRows(plain.ce, 1)).toBeGreaterThan(0);
+    expect(nonZeroRows(rowWise.ce, 1)).toBe(0);
+    expect(nonZeroRows(rowWise.ce, 0)).toBe(rows / 2);
+    console.log(`small rows kept: ${nonZeroRows(plain.ce, 1)}/20 without, 0/20 with the row threshold (seed 66)`);
+  });
+
   it('pruned rows are zero for the whole group and are the lowest-scoring rows', () => {
     const rng = new Rng(44);
     const shape = [10, 6, 3, 3];
