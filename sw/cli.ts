@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
+import { registerQuantize } from './quant/cli.js';
 import { registerDecompose } from './sd/cli.js';
 import { registerEval, registerTrain } from './train/cli.js';
 
-/** Subcommands of the software stack: train, eval, decompose. */
+/** Subcommands of the software stack: train, eval, decompose, quantize. */
 export function registerSwCommands(program: Command): void {
   registerTrain(program);
   registerEval(program);
   registerDecompose(program);
+  registerQuantize(program);
 }

@@ -141,15 +141,15 @@ export function registerTrain(program: Command): void {
 export function registerEval(program: Command): void {
   program
     .command('eval')
-    .description('accuracy of a checkpoint: float, SD (Ce x B weights) and integer (when available)')
+    .description('accuracy of a checkpoint: float, SD (weights rebuilt from Ce x B) and integer-only (sw/quant)')
     .requiredOption('--ckpt <file>', 'checkpoint written by smartdeal train')
     .option('--data <name>', `data set: ${DATASETS.join(' | ')} (default: the one it was trained on)`)
     .option('--test-limit <n>', 'use only the first n test images')
     .option('--json <file>', 'also write the results as JSON')
-    .action(async (o: { ckpt: string; data?: string; testLimit?: string; json?: string }) => {
+    .action((o: { ckpt: string; data?: string; testLimit?: string; json?: string }) => {
       const ckpt = loadCheckpoint(o.ckpt);
       const data = o.data ?? String(ckpt.meta.data ?? 'mnist');
-      const { test } = loadSplits(data, undefined, o.testLimit);
-      await evaluateModels(ckpt, test, o.json);
+      const { train, test } = loadSplits(data, undefined, o.testLimit);
+      evaluateModels(ckpt, train, test, o.json);
     });
 }

@@ -5,6 +5,9 @@ import { reconstructLayer } from '../sd/blocks.js';
 import type { FloatModel } from '../model/spec.js';
 import { networkFromFloatModel } from '../nn/network.js';
 import { evaluate } from './loop.js';
+import { quantizeModel } from '../quant/quantize.js';
+import { intAccuracy } from '../quant/accuracy.js';
+import { calibrationImages } from '../quant/cli.js';
 
 export interface EvalResult {
   data: string;
@@ -12,6 +15,18 @@ export interface EvalResult {
   floatAccuracy: number;
   /** Accuracy with every SD layer's weight rebuilt from its Ce and B (when the checkpoint has SD layers). */
   sdAccuracy?: number;
+  /** Integer-only inference (sw/quant) of the SD model when present, else of the float model. */
+  intAccuracy?: number;
+}
+
+/** Calibration images for the integer model: this many, spread over the training set. */
+export const CALIBRATION_IMAGES = 300;
+
+/** Integer accuracy (sw/quant, per-channel weight scales, 16-bit multipliers) of the checkpoint's deployable model. */
+export function integerAccuracy(ckpt: Checkpoint, train: ImageDataset, test: ImageDataset): number {
+  const model = ckpt.sd ? ckpt.sd.model : ckpt.model;
+  const im = quantizeModel(model, { calibration: calibrationImages(train, CALIBRATION_IMAGES), sd: ckpt.sd ? Object.values(ckpt.sd.layers) : [] });
+  return intAccuracy(im, test).accuracy;
 }
 
 /**
@@ -24,14 +39,16 @@ export function sdFloatModel(sd: SdForm): FloatModel {
   return { spec: sd.model.spec, params };
 }
 
-/** Float and SD accuracy of a checkpoint on a test set; prints them and optionally writes JSON. */
-export async function evaluateModels(ckpt: Checkpoint, test: ImageDataset, jsonOut?: string): Promise<EvalResult> {
+/** Float, SD and integer accuracy of a checkpoint on a test set; prints them and optionally writes JSON. */
+export function evaluateModels(ckpt: Checkpoint, train: ImageDataset, test: ImageDataset, jsonOut?: string): EvalResult {
   const result: EvalResult = { data: test.name, count: test.count, floatAccuracy: evaluate(networkFromFloatModel(ckpt.model), test).accuracy };
   process.stdout.write(`float accuracy on ${test.name} (${test.count} images): ${(100 * result.floatAccuracy).toFixed(2)}%\n`);
   if (ckpt.sd) {
     result.sdAccuracy = evaluate(networkFromFloatModel(sdFloatModel(ckpt.sd)), test).accuracy;
     process.stdout.write(`SD accuracy (weights rebuilt from Ce x B): ${(100 * result.sdAccuracy).toFixed(2)}%\n`);
   }
+  result.intAccuracy = integerAccuracy(ckpt, train, test);
+  process.stdout.write(`integer accuracy (${ckpt.sd ? 'SD' : 'float'} model, int8 per sw/quant): ${(100 * result.intAccuracy).toFixed(2)}%\n`);
   if (jsonOut) writeFileAtomic(jsonOut, JSON.stringify(result, null, 2) + '\n');
   return result;
 }
