@@ -180,7 +180,9 @@ class ModulePrinter {
       if (op === 'ref' || op === 'const' || op === 'enum') continue;
       if (op === 'cast' && !c.node.userName) continue;
       const uses = c.uses + (effectiveUses.get(c) ?? 0);
-      if (c.node.userName || uses > 1 || needName.has(c)) chosen.push(c);
+      // Extending a plain signal is as cheap to repeat as to name.
+      const cheap = (op === 'zext' || op === 'sext') && stripCasts(c.args[0]!).node.op === 'ref';
+      if (c.node.userName || needName.has(c) || (uses > 1 && !cheap)) chosen.push(c);
     }
     // Names come from structure: op and operand names; a hash of the structure tells apart
     // different expressions with the same name, so edits elsewhere never renumber them.
