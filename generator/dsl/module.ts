@@ -36,11 +36,14 @@ export interface RegOptions {
   domain?: ClockDomain;
 }
 
+/** What an instance's `io` looks like: the child's returned io, or its ports by name if it returned nothing. */
+export type InstanceIO<IO> = [IO] extends [void | undefined] ? Record<string, Signal> : IO;
+
 /** A module instance: `io` mirrors the child's ports (as returned by its build function). */
 export interface Instance<IO> {
   readonly name: string;
   readonly module: ModuleIR;
-  readonly io: IO;
+  readonly io: InstanceIO<IO>;
   port(name: string): Signal;
 }
 
@@ -254,7 +257,7 @@ export class ModuleBuilder {
       if (sig.kind === 'inst-in') this.assignSignal(sig, value, loc);
       else this.driveFromOutput(sig, value, loc);
     }
-    return { name, module: child, io: mirror(child.io, bySignal) as IO, port: portSignal };
+    return { name, module: child, io: mirror(child.io, bySignal) as InstanceIO<IO>, port: portSignal };
   }
 
   // ---- internals used by Memory, Fsm, WhenChain, SwitchBuilder ----
