@@ -33,6 +33,7 @@ interface RegGroup {
 }
 
 const IND = '  ';
+const MAX_INLINE_DEPTH = 6;
 
 export function printModule(m: ModuleIR, opts: PrintOptions): PrintedModule {
   return new ModulePrinter(m, opts).print();
@@ -175,14 +176,22 @@ class ModulePrinter {
       }
     }
     const chosen: Canon[] = [];
+    // Nesting depth of the text an inlined node would print; deep chains are cut into named
+    // wires so lines stay readable (and printing never recurses deeply).
+    const depth = new Map<Canon, number>();
     for (const c of this.st.all) {
       const op = c.node.op;
+      const inner = c.args.reduce((d, a) => Math.max(d, depth.get(a) ?? 0), 0);
+      depth.set(c, inner + 1);
       if (op === 'ref' || op === 'const' || op === 'enum') continue;
       if (op === 'cast' && !c.node.userName) continue;
       const uses = c.uses + (effectiveUses.get(c) ?? 0);
-      // Extending a plain signal is as cheap to repeat as to name.
-      const cheap = (op === 'zext' || op === 'sext') && stripCasts(c.args[0]!).node.op === 'ref';
-      if (c.node.userName || needName.has(c) || (uses > 1 && !cheap)) chosen.push(c);
+      // Extending or slicing a plain signal is as cheap to repeat as to name.
+      const cheap = (op === 'zext' || op === 'sext' || op === 'slice') && stripCasts(c.args[0]!).node.op === 'ref';
+      if (c.node.userName || needName.has(c) || (uses > 1 && !cheap) || inner + 1 > MAX_INLINE_DEPTH) {
+        chosen.push(c);
+        depth.set(c, 0);
+      }
     }
     // Names come from structure: op and operand names; a hash of the structure tells apart
     // different expressions with the same name, so edits elsewhere never renumber them.
@@ -514,17 +523,18 @@ export function literal(width: number, value: bigint): string {
   return value < 65536n ? `${width}'d${value}` : `${width}'h${value.toString(16)}`;
 }
 
-/** A readable name for an expression from its operator and operands. */
-function hint(c: Canon, max: number): string {
+/** A readable name for an expression from its operator and operands (a few levels deep). */
+function hint(c: Canon, max: number, level = 0): string {
   const n = c.node;
   if (n.userName) return n.userName;
   switch (n.op) {
     case 'ref': return n.signal!.name;
     case 'const': return n.value < 1000n ? `c${n.value}` : 'k';
     case 'enum': return n.label!.toLowerCase();
-    case 'cast': case 'zext': case 'sext': return hint(c.args[0]!, max);
+    case 'cast': case 'zext': case 'sext': return level > 8 ? n.op : hint(c.args[0]!, max, level + 1);
     default: {
-      const text = [n.op, ...c.args.map((a) => hint(a, 16))].join('_');
+      if (level >= 3) return n.op;
+      const text = [n.op, ...c.args.map((a) => hint(a, 16, level + 1))].join('_');
       return text.length > max ? text.slice(0, max).replace(/_+$/, '') : text;
     }
   }
