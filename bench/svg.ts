@@ -1,0 +1,83 @@
+/**
+ * A small SVG line chart for benchmark reports: series of (x, y) points on linear axes with ticks,
+ * a legend and a title. No dependencies; output is a standalone SVG document.
+ */
+export interface Series {
+  name: string;
+  points: [number, number][];
+}
+
+export interface ChartOptions {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: Series[];
+  /** Axis ranges; default to the data's extent. */
+  xRange?: [number, number];
+  yRange?: [number, number];
+  width?: number;
+  height?: number;
+  /** Formats y tick labels (default: 3 significant digits). */
+  yFormat?: (v: number) => string;
+}
+
+const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'];
+
+function escapeXml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** About `count` round tick values covering [lo, hi]. */
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
+  const ticks: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  return ticks;
+}
+
+export function lineChart(o: ChartOptions): string {
+  const W = o.width ?? 640, H = o.height ?? 400;
+  const m = { left: 70, right: 20, top: 40, bottom: 60 };
+  const all = o.series.flatMap((s) => s.points);
+  const extent = (k: 0 | 1): [number, number] => {
+    const vs = all.map((p) => p[k]);
+    const lo = Math.min(...vs), hi = Math.max(...vs);
+    return lo === hi ? [lo - 1, hi + 1] : [lo, hi];
+  };
+  const [x0, x1] = o.xRange ?? extent(0);
+  const [y0, y1] = o.yRange ?? extent(1);
+  const px = (x: number) => m.left + ((x - x0) / (x1 - x0)) * (W - m.left - m.right);
+  const py = (y: number) => H - m.bottom - ((y - y0) / (y1 - y0)) * (H - m.top - m.bottom);
+  const fmt = o.yFormat ?? ((v: number) => String(Number(v.toPrecision(3))));
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15">${escapeXml(o.title)}</text>`,
+  ];
+  for (const t of niceTicks(y0, y1)) {
+    parts.push(`<line x1="${m.left}" x2="${W - m.right}" y1="${py(t).toFixed(1)}" y2="${py(t).toFixed(1)}" stroke="#ddd"/>`);
+    parts.push(`<text x="${m.left - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end">${escapeXml(fmt(t))}</text>`);
+  }
+  for (const t of niceTicks(x0, x1)) {
+    parts.push(`<line x1="${px(t).toFixed(1)}" x2="${px(t).toFixed(1)}" y1="${H - m.bottom}" y2="${H - m.bottom + 5}" stroke="#333"/>`);
+    parts.push(`<text x="${px(t).toFixed(1)}" y="${H - m.bottom + 18}" text-anchor="middle">${escapeXml(String(t))}</text>`);
+  }
+  parts.push(`<line x1="${m.left}" x2="${W - m.right}" y1="${H - m.bottom}" y2="${H - m.bottom}" stroke="#333"/>`);
+  parts.push(`<line x1="${m.left}" x2="${m.left}" y1="${m.top}" y2="${H - m.bottom}" stroke="#333"/>`);
+  parts.push(`<text x="${(m.left + W - m.right) / 2}" y="${H - 18}" text-anchor="middle">${escapeXml(o.xLabel)}</text>`);
+  parts.push(`<text transform="translate(18 ${(m.top + H - m.bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(o.yLabel)}</text>`);
+  o.series.forEach((s, i) => {
+    const color = COLORS[i % COLORS.length]!;
+    const d = s.points.map(([x, y], k) => `${k === 0 ? 'M' : 'L'}${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ');
+    parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
+    for (const [x, y] of s.points) parts.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3" fill="${color}"/>`);
+    const ly = m.top + 8 + 16 * i;
+    parts.push(`<line x1="${W - m.right - 150}" x2="${W - m.right - 130}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2"/>`);
+    parts.push(`<text x="${W - m.right - 125}" y="${ly + 4}">${escapeXml(s.name)}</text>`);
+  });
+  parts.push('</svg>');
+  return parts.join('\n') + '\n';
+}
