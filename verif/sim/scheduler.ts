@@ -126,39 +126,45 @@ export class Scheduler {
   /** Resolves with the index of the first of `triggers` (promises from this scheduler) to fire. */
   first(triggers: Promise<unknown>[]): Promise<number> {
     const children = this.adopt(triggers);
-    return this.block((parent) => {
-      triggers.forEach((t, i) =>
-        t.then(
-          () => {
-            if (parent.done) return;
-            for (const c of children) c.done = true;
-            this.fire(parent, i);
-          },
-          (e) => {
-            if (!parent.done) this.fail1(parent, e);
-          },
-        ),
+    return this.block<number>((parent) => {
+      children.forEach((child, i) =>
+        this.onSettle(child, (ok, value) => {
+          if (parent.done) return;
+          for (const c of children) c.done = true;
+          if (ok) this.fire(parent, i);
+          else this.fail1(parent, value);
+        }),
       );
-    }) as Promise<number>;
+    });
   }
 
   /** Resolves when all `triggers` (promises from this scheduler) have fired. */
   all(triggers: Promise<unknown>[]): Promise<void> {
-    this.adopt(triggers);
-    let left = triggers.length;
-    return this.block((parent) => {
+    const children = this.adopt(triggers);
+    let left = children.length;
+    return this.block<void>((parent) => {
       if (left === 0) this.fire(parent, undefined);
-      for (const t of triggers) {
-        t.then(
-          () => {
-            if (--left === 0 && !parent.done) this.fire(parent, undefined);
-          },
-          (e) => {
-            if (!parent.done) this.fail1(parent, e);
-          },
-        );
+      for (const child of children) {
+        this.onSettle(child, (ok, value) => {
+          if (parent.done) return;
+          if (!ok) this.fail1(parent, value);
+          else if (--left === 0) this.fire(parent, undefined);
+        });
       }
     });
+  }
+
+  /** Chains a synchronous callback onto a child waiter, so a parent wakes in the same scheduler pass. */
+  private onSettle(w: Waiter, callback: (ok: boolean, value: unknown) => void): void {
+    const { resolve, reject } = w;
+    w.resolve = (v) => {
+      resolve(v);
+      callback(true, v);
+    };
+    w.reject = (e) => {
+      reject(e);
+      callback(false, e);
+    };
   }
 
   /** Starts a coroutine; its failure fails the whole simulation. */
@@ -224,14 +230,7 @@ export class Scheduler {
     });
     promise[WAITER] = waiter;
     arm(waiter);
-    if (--this.running < 0) {
-      this.running = 0;
-      const e = new HarnessUsageError(
-        'a coroutine awaited two triggers at once (Promise.all/race on triggers?): combine them with sim.first()/sim.all() instead',
-      );
-      this.fail(e);
-      throw e;
-    }
+    this.running--;
     this.maybeAdvance();
     return promise;
   }
@@ -270,12 +269,18 @@ export class Scheduler {
   }
 
   private maybeAdvance(): void {
-    if (this.running !== 0 || this.pendingAdvance) return;
+    if (this.running > 0 || this.pendingAdvance) return;
     this.pendingAdvance = true;
-    // Deferred by one microtask so the coroutine that blocked last has really suspended.
+    // Deferred by one microtask: the coroutine that blocked last has then really suspended, and
+    // triggers built as arguments of first()/all() have been adopted (they count below zero until then).
     queueMicrotask(() => {
       this.pendingAdvance = false;
-      if (this.running === 0 && this.failure === undefined) this.advance();
+      if (this.running < 0) {
+        this.running = 0;
+        this.fail(new HarnessUsageError(
+          'a coroutine awaited two triggers at once (Promise.all/race on triggers?): combine them with sim.first()/sim.all() instead',
+        ));
+      } else if (this.running === 0 && this.failure === undefined) this.advance();
     });
   }
 
@@ -368,6 +373,9 @@ export class Scheduler {
           w.fall = [];
         }
       }
+      w.rise = w.rise.filter((x) => !x.done);
+      w.fall = w.fall.filter((x) => !x.done);
+      w.change = w.change.filter((x) => !x.done);
       if (w.rise.length + w.fall.length + w.change.length === 0) this.watches.delete(name);
     }
   }
