@@ -13,6 +13,7 @@ import { evalOp, mask, toSigned } from './eval.js';
 import { reportError } from './context.js';
 import { Loc } from './location.js';
 import { describeType, type BitsType, type ParamRef } from './types.js';
+import { invalidIdentifier } from './names.js';
 
 export type ValueLike = Value | number | bigint | boolean;
 
@@ -178,6 +179,8 @@ export class Value {
 
   /** Gives this expression its own named wire in the Verilog. */
   named(name: string): Value {
+    const bad = invalidIdentifier(name);
+    if (bad) reportError('invalid-name', bad);
     const n = new Node('cast', this.width, this.signed, [this.node], undefined, 0n, null, this.node.param);
     n.userName = name;
     return this.wrap(n);
