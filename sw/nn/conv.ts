@@ -1,4 +1,4 @@
-import { gemm } from '../tensor/gemm.js';
+import { gemm, transpose } from '../tensor/gemm.js';
 import { col2imAdd, im2col, outputSize, type ConvGeometry } from '../tensor/im2col.js';
 import { record, Tensor } from '../tensor/tensor.js';
 import { floatActivations, type ActivationStore } from '../tensor/activation-store.js';
@@ -28,11 +28,9 @@ export function conv2d(x: Tensor, w: Tensor, b: Tensor | null, opts: ConvOptions
   const outSize = o * plane;
   const y = new Float32Array(n * outSize);
   const col = new Float32Array(rows * plane);
-  const yImg = new Float32Array(outSize);
   for (let i = 0; i < n; i++) {
     im2col(g, x.data, i * inSize, col);
-    gemm(false, false, o, plane, rows, w.data, col, yImg);
-    y.set(yImg, i * outSize);
+    gemm(false, false, o, plane, rows, w.data, col, y.subarray(i * outSize, (i + 1) * outSize));
   }
   if (b) {
     for (let i = 0; i < n; i++) {
@@ -48,16 +46,16 @@ export function conv2d(x: Tensor, w: Tensor, b: Tensor | null, opts: ConvOptions
   return record(out, [x, w, b], () => {
     const gy = out.grad!;
     const xData = w.requiresGrad ? saved() : x.data;
-    const gImg = new Float32Array(outSize);
     const dcol = new Float32Array(rows * plane);
+    const wT = x.requiresGrad ? transpose(w.data, o, rows) : null; // packed once, not per image
     for (let i = 0; i < n; i++) {
-      gImg.set(gy.subarray(i * outSize, (i + 1) * outSize));
+      const gImg = gy.subarray(i * outSize, (i + 1) * outSize);
       if (w.requiresGrad) {
         im2col(g, xData, i * inSize, col);
         gemm(false, true, o, rows, plane, gImg, col, w.gradBuffer(), true);
       }
       if (x.requiresGrad) {
-        gemm(true, false, rows, plane, o, w.data, gImg, dcol);
+        gemm(false, false, rows, plane, o, wT!, gImg, dcol);
         col2imAdd(g, dcol, x.gradBuffer(), i * inSize);
       }
     }

@@ -108,7 +108,7 @@ export function registerTrain(program: Command): void {
   const d = DEFAULT_FLOAT_CONFIG, s = DEFAULT_SD_CONFIG;
   program
     .command('train')
-    .description('train a model on MNIST or Fashion-MNIST (float with batch norm, then optionally SD-aware fine-tuning) and write a checkpoint')
+    .description('train a model on MNIST or Fashion-MNIST (float with batch norm, then SD-aware fine-tuning unless --no-sd) and write a checkpoint')
     .option('--data <name>', `data set: ${DATASETS.join(' | ')}`, 'mnist')
     .option('--model <preset>', `model preset: ${Object.keys(PRESETS).join(' | ')}`, 'mnist-small')
     .option('--epochs <n>', 'float training epochs', String(d.epochs))
@@ -124,7 +124,7 @@ export function registerTrain(program: Command): void {
     .option('--train-limit <n>', 'use only the first n training images')
     .option('--test-limit <n>', 'use only the first n test images')
     .option('--from <checkpoint>', 'skip float training: start from this checkpoint\'s float model')
-    .option('--sd', 'after float training: SD decomposition and SD-aware fine-tuning')
+    .option('--no-sd', 'stop after float training (default: SD decomposition and SD-aware fine-tuning follow)')
     .option('--sd-epochs <n>', 'SD-aware fine-tuning epochs', String(s.epochs))
     .option('--sd-lr <rate>', 'learning rate of B (and latent C with --sd-update ste)', String(s.lr))
     .option('--sd-update <mode>', `how Ce moves: ${SD_UPDATES.join(' | ')} (bucket switching or straight-through latent)`, s.update)
