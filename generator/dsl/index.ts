@@ -7,7 +7,7 @@ export type { BitsType, BundleType, Flipped, HwType, ParamRef, Fields, FieldSpec
 export { Value, Signal, lit, mux, cat, replicate, MAX_DYNAMIC_SHIFT_GROWTH } from './value.js';
 export type { ValueLike } from './value.js';
 export { ModuleBuilder, WhenChain, SwitchBuilder, bundleTypeOf } from './module.js';
-export type { SignalsOf, ClockDomain, RegOptions, Instance, InstanceIO } from './module.js';
+export type { SignalsOf, ClockDomain, RegOptions, Instance, InstanceIO, InstanceOptions } from './module.js';
 export { Memory } from './memory.js';
 export type { MemoryOptions } from './memory.js';
 export { Fsm } from './fsm.js';

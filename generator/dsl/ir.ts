@@ -147,6 +147,8 @@ export interface InstanceIR {
   module: ModuleIR;
   /** Parent-side signals standing for the child's ports, by port name, in the child's port order. */
   ports: Map<string, SignalIR>;
+  /** Child Verilog parameters driven by a parameter of the parent (child name -> parent name). */
+  paramBindings: Map<string, string>;
   loc: Loc;
 }
 

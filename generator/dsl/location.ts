@@ -11,7 +11,7 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 // Frames inside the DSL itself, its checks and emitter, Node internals and libraries are not
 // "user code"; the first frame outside them is the location we report.
-const INTERNAL_FRAME = /[\\/]generator[\\/](dsl|checks|emit)[\\/]|[\\/]node_modules[\\/]|^node:|\(node:|<anonymous>/;
+const INTERNAL_FRAME = /[\\/]generator[\\/](dsl|checks|emit)[\\/]|[\\/]node_modules[\\/]|^node:|\(node:/;
 const FRAME_FILE_LINE = /\(?((?:file:\/\/)?[^\s()]+?):(\d+):\d+\)?\s*$/;
 
 let captureEnabled = true;

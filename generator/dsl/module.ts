@@ -47,6 +47,15 @@ export interface Instance<IO> {
   port(name: string): Signal;
 }
 
+export interface InstanceOptions {
+  /**
+   * Drives child Verilog parameters from this module's parameters (child name -> parameter from
+   * m.param, same value): ports of the child bound to them keep the parameter width here, and the
+   * instance passes `.CHILD(PARENT)`, so overriding the parent's parameter reaches the child.
+   */
+  params?: Record<string, ParamRef>;
+}
+
 /** Elaborates child modules on behalf of a builder (implemented by the elaboration). */
 export interface ChildElaborator {
   elaborateChild(spec: ModuleSpecLike): ModuleIR;
@@ -228,14 +237,21 @@ export class ModuleBuilder {
    * Instantiates another module. `connections` may connect ports by name: inputs from values,
    * outputs onto wires or output ports of this module. Unconnected inputs are errors.
    */
-  instance<IO>(name: string, spec: ModuleSpecLike & { readonly __io?: IO }, connections: Record<string, ValueLike> = {}): Instance<IO> {
+  instance<IO>(
+    name: string,
+    spec: ModuleSpecLike & { readonly __io?: IO },
+    connections: Record<string, ValueLike> = {},
+    opts: InstanceOptions = {},
+  ): Instance<IO> {
     const loc = Loc.capture();
     this.claimName(name, loc);
     const child = this.elab.elaborateChild(spec);
-    const inst: InstanceIR = { name, module: child, ports: new Map(), loc };
+    const inst: InstanceIR = { name, module: child, ports: new Map(), paramBindings: new Map(), loc };
+    const bound = this.bindParams(inst, opts.params ?? {}, loc);
     const bySignal = new Map<SignalIR, Signal>();
     for (const p of child.ports) {
-      const sig = this.newSignal(`${name}_${p.name}`, p.kind === 'input' ? 'inst-in' : 'inst-out', p, loc);
+      const type = { width: p.width, signed: p.signed, param: p.param ? bound.get(p.param.name) : undefined };
+      const sig = this.newSignal(`${name}_${p.name}`, p.kind === 'input' ? 'inst-in' : 'inst-out', type, loc);
       sig.instance = inst;
       sig.port = p.name;
       inst.ports.set(p.name, sig);
@@ -260,16 +276,34 @@ export class ModuleBuilder {
     return { name, module: child, io: mirror(child.io, bySignal) as InstanceIO<IO>, port: portSignal };
   }
 
+  /** Child parameters driven by this module's parameters: ports bound to them keep the parameter width. */
+  private bindParams(inst: InstanceIR, params: Record<string, ParamRef>, loc: Loc): Map<string, ParamRef> {
+    const bound = new Map<string, ParamRef>();
+    for (const [childName, parent] of Object.entries(params)) {
+      const own = inst.module.verilogParams.find((p) => p.name === childName);
+      if (!own) {
+        reportError('unknown-port', `instance ${inst.name} of ${inst.module.name} has no parameter ${childName}; its parameters are: ${inst.module.verilogParams.map((p) => p.name).join(', ') || 'none'}`, loc);
+      } else if (parent.owner !== this.ir) {
+        reportError('param-width', `parameter ${parent.name} bound to ${inst.name}.${childName} belongs to another module`, loc);
+      } else if (parent.value !== own.value) {
+        reportError('param-width', `instance ${inst.name}: ${childName} is ${own.value} in ${inst.module.name} but the bound parameter ${parent.name} is ${parent.value}`, loc);
+      } else {
+        bound.set(childName, parent);
+        inst.paramBindings.set(childName, parent.name);
+      }
+    }
+    return bound;
+  }
+
   // ---- internals used by Memory, Fsm, WhenChain, SwitchBuilder ----
 
   /** @internal */
   newSignal(name: string, kind: SignalKind, type: { width: number; signed: boolean; param?: ParamRef | undefined }, loc: Loc): SignalIR {
     this.claimName(name, loc);
-    if (type.param && type.param.owner !== this.ir && kind !== 'inst-in' && kind !== 'inst-out') {
+    if (type.param && type.param.owner !== this.ir) {
       reportError('param-width', `'${name}' uses parameter ${type.param.name} of another module`, loc);
     }
-    const param = kind === 'inst-in' || kind === 'inst-out' ? undefined : type.param;
-    const sig = new SignalIR(name, kind, type.width, type.signed, param, loc, this.ir);
+    const sig = new SignalIR(name, kind, type.width, type.signed, type.param, loc, this.ir);
     this.ir.signals.push(sig);
     if (kind === 'input' || kind === 'output') this.ir.ports.push(sig);
     return sig;

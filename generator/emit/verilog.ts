@@ -427,7 +427,7 @@ class ModulePrinter {
   private instanceBlock(inst: ModuleIR['instances'][number], out: string[]): void {
     const child = inst.module;
     const head = child.verilogParams.length
-      ? `${IND}${child.name} #(\n${child.verilogParams.map((p) => `${IND}${IND}.${p.name}(${p.value})`).join(',\n')}\n${IND}) ${inst.name} (${this.loc(inst.loc)}`
+      ? `${IND}${child.name} #(\n${child.verilogParams.map((p) => `${IND}${IND}.${p.name}(${inst.paramBindings.get(p.name) ?? p.value})`).join(',\n')}\n${IND}) ${inst.name} (${this.loc(inst.loc)}`
       : `${IND}${child.name} ${inst.name} (${this.loc(inst.loc)}`;
     out.push(head);
     const lines = child.ports.map((p) => {

@@ -120,6 +120,19 @@ const Wide = defineModule('wide', (m) => {
   cmp.set(cat(s.lt(-1), a.ge(s), s.asUnsigned().gt(a.trunc(40)), a.andR().xor(s.orR())));
 });
 
+/** A delay line whose data width is a Verilog parameter passed down to the RAM primitive. */
+const Delay = defineModule('delay', (m, p: { width: number; depth: number }) => {
+  const { clk } = m.clockAndReset();
+  const WIDTH = m.param('WIDTH', p.width);
+  const din = m.input('din', UInt(WIDTH));
+  const dout = m.output('dout', UInt(WIDTH));
+  const aw = Math.log2(p.depth);
+  const ptr = m.reg('ptr', UInt(aw), { init: 0 });
+  ptr.set(ptr.add(1).trunc(aw));
+  const ram = m.instance('ram', Ram({ width: p.width, addrWidth: aw }), { clk, we: 1, waddr: ptr, wdata: din, re: 1, raddr: ptr.add(1).trunc(aw) }, { params: { WIDTH } });
+  dout.set(ram.io.rdata);
+});
+
 const Top = defineModule('feature_top', (m) => {
   const { clk, rst } = m.clockAndReset();
   const input = m.input('in', stream(UInt(8)));
@@ -163,6 +176,14 @@ describe('emitted Verilog passes Verilator -Wall, yosys check and Icarus', () =>
     expect(r.ok, r.output.slice(-2000)).toBe(true);
     console.log(`store 256x16: ${r.cells.SB_RAM40_4K ?? 0} SB_RAM40_4K cells`);
     expect(r.cells.SB_RAM40_4K).toBe(1);
+  });
+  it('a parent parameter drives the RAM primitive (override reaches block RAM)', () => {
+    const { files, top } = check(Delay({ width: 8, depth: 256 }), 'delay');
+    // 256 x 32 bits needs two 4-kbit block RAMs, 256 x 8 one: the override must reach the RAM.
+    const r = ice40Cells(files, top, { WIDTH: 32 });
+    expect(r.ok, r.output.slice(-2000)).toBe(true);
+    console.log(`${top} with WIDTH overridden to 32: ${r.cells.SB_RAM40_4K ?? 0} SB_RAM40_4K cells`);
+    expect(r.cells.SB_RAM40_4K).toBe(2);
   });
   it('the RAM primitive keeps WIDTH/ADDR_WIDTH overridable and still maps to block RAM', () => {
     const { files } = check(Ram({ width: 8, addrWidth: 4 }), 'ram');
