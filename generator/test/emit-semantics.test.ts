@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Rng } from '../../common/rng.js';
 import { SInt, UInt, cat, defineModule, elaborate, lit, mux, type Signal, type Value } from '../dsl/index.js';
 import { writeVerilog } from '../emit/index.js';
-import { iverilogRun } from '../emit/toolcheck.js';
+import { iverilogRun, verilatorLint } from '../emit/toolcheck.js';
 import { renderTemplate } from '../emit/templates.js';
 
 const SEED = 20261124;
@@ -112,6 +112,9 @@ describe('operator semantics under Icarus', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dsl-sem-'));
     try {
       const files = writeVerilog(design, dir, { locators: false });
+      // Every operator's Verilog must also be free of Verilator -Wall warnings (WIDTH above all).
+      const lint = verilatorLint(files, design.top.name);
+      expect(lint.ok, lint.output).toBe(true);
       const rng = new Rng(SEED);
       const inputs = Object.entries(INPUTS).map(([name, [width, signed]]) => ({ name, width, signed }));
       const inWidth = inputs.reduce((s, x) => s + x.width, 0);

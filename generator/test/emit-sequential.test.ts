@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Rng } from '../../common/rng.js';
 import { Bool, SInt, UInt, defineModule, elaborate } from '../dsl/index.js';
 import { writeVerilog } from '../emit/index.js';
-import { iverilogRun } from '../emit/toolcheck.js';
+import { iverilogRun, verilatorLint } from '../emit/toolcheck.js';
 import { renderTemplate } from '../emit/templates.js';
 
 const SEED = 7031;
@@ -84,6 +84,8 @@ describe('sequential semantics under Icarus', () => {
       writeFileSync(init, INIT.map((v) => v.toString(16)).join('\n') + '\n');
       const design = elaborate(Dut({ init }));
       const files = writeVerilog(design, dir, { locators: false });
+      const lint = verilatorLint(files, design.top.name);
+      expect(lint.ok, lint.output).toBe(true);
       const rng = new Rng(SEED);
       const vectors: In[] = [];
       for (let i = 0; i < CYCLES; i++) {
