@@ -4,7 +4,7 @@
  */
 export { UInt, SInt, Bool, bundle, flip, stream, describeType } from './types.js';
 export type { BitsType, BundleType, Flipped, HwType, ParamRef, Fields, FieldSpec } from './types.js';
-export { Value, Signal, lit, mux, cat, replicate, MAX_DYNAMIC_SHIFT_GROWTH } from './value.js';
+export { Value, Signal, lit, mux, cat, replicate, select, addTree, MAX_DYNAMIC_SHIFT_GROWTH } from './value.js';
 export type { ValueLike } from './value.js';
 export { ModuleBuilder, WhenChain, SwitchBuilder, bundleTypeOf } from './module.js';
 export type { SignalsOf, ClockDomain, RegOptions, Instance, InstanceIO, InstanceOptions } from './module.js';

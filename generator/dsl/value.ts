@@ -300,6 +300,43 @@ export function cat(...parts: Value[]): Value {
   return new Value(parts.length === 1 ? castNode(nodes[0]!, false) : mk('concat', w, false, nodes), moduleOf(parts));
 }
 
+/**
+ * options[sel] as a balanced tree of 2-way muxes (result type as for mux over all options).
+ * Indexes past the end of `options` give `fill` (default 0).
+ */
+export function select(sel: Value, options: readonly ValueLike[], fill: ValueLike = 0): Value {
+  if (sel.signed) reportError('invalid-operation', `select index ${describeNode(sel.node)} must be unsigned`);
+  if (options.length === 0 || options.length > 2 ** Math.min(sel.width, 30)) {
+    reportError('invalid-operation', `select: ${options.length} options do not fit a ${sel.width}-bit index`);
+    return lit(0);
+  }
+  let level: ValueLike[] = [...options];
+  for (let bit = 0; level.length > 1 || bit === 0; bit++) {
+    if (bit >= sel.width) break;
+    const s = sel.bit(bit);
+    const next: ValueLike[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(mux(s, level[i + 1] ?? fill, level[i]!));
+    level = next;
+  }
+  const only = level[0]!;
+  return only instanceof Value ? only : lit(only as number);
+}
+
+/** Sum of all values as a balanced tree of adders (widths grow by one bit per level, nothing lost). */
+export function addTree(values: readonly Value[]): Value {
+  if (values.length === 0) {
+    reportError('invalid-operation', 'addTree needs at least one value');
+    return lit(0);
+  }
+  let level = [...values];
+  while (level.length > 1) {
+    const next: Value[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? level[i]!.add(level[i + 1]!) : level[i]!);
+    level = next;
+  }
+  return level[0]!;
+}
+
 export function replicate(v: Value, n: number): Value {
   return v.repeat(n);
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../common/rng.js';
-import { SInt, UInt, cat, defineModule, elaborate, lit, mux, type Signal, type Value } from '../dsl/index.js';
+import { SInt, UInt, addTree, cat, defineModule, elaborate, lit, mux, select, type Signal, type Value } from '../dsl/index.js';
 import { writeVerilog } from '../emit/index.js';
 import { iverilogRun, verilatorLint } from '../emit/toolcheck.js';
 import { renderTemplate } from '../emit/templates.js';
@@ -91,6 +91,8 @@ const CASES: [string, number, boolean, (i: In) => Value, (v: Vals) => bigint][] 
   ['as_s_a', 13, true, (i) => i.a.asSigned(), (v) => sv(v.a, 13)],
   ['as_u_c', 13, false, (i) => i.c.asUnsigned(), (v) => mod(v.c, 13)],
   ['chain', 15, true, (i) => i.a.sub(i.b).asSigned().add(i.c).sra(i.sh), (v) => (sv(mod(v.a - v.b, 14), 14) + v.c) >> v.sh],
+  ['select_sh', 14, true, (i) => select(i.sh, [i.a, i.b, i.c, i.d, i.a.not(), 77]), (v) => [v.a, v.b, v.c, v.d, mod(~v.a, 13), 77n, 0n, 0n][Number(v.sh)]!],
+  ['add_tree', 17, true, (i) => addTree([i.a, i.b, i.c, i.d, i.sh]), (v) => v.a + v.b + v.c + v.d + v.sh],
   ['const_mix', 10, true, (i) => lit(-5, SInt(8)).mul(3).add(i.sh).resize(10), (v) => -15n + v.sh],
 ];
 
