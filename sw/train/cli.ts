@@ -71,12 +71,12 @@ export function runTrain(o: TrainCli): Checkpoint {
     batchNorm: o.bn,
     compressLoss: num('--compress-loss', o.compressLoss, { min: 0 }),
   };
-  const meta: Record<string, unknown> = { data: o.data, preset: o.model, float: c };
+  let meta: Record<string, unknown> = { data: o.data, preset: o.model, float: c };
   let ckpt: Checkpoint;
   if (o.from) {
     ckpt = loadCheckpoint(o.from);
     process.stdout.write(`float model from ${o.from}\n`);
-    Object.assign(meta, ckpt.meta);
+    meta = { ...ckpt.meta, data: o.data, from: o.from };
   } else {
     const spec = presetSpec(o.model);
     const run = trainFloat(spec, train, test, c, progressHooks('float', train.count));
