@@ -44,6 +44,7 @@ class ModulePrinter {
   private readonly temps = new Map<Canon, string>();
   private readonly declared = new Map<string, { width: number; used: bigint; param: boolean }>();
   private readonly procedural = new Set<SignalIR>();
+  private readonly usedLabels = new Set<string>();
   private readonly inlinedInputs = new Map<SignalIR, Node>();
   private combGroups = new Map<SignalIR, Stmt[]>();
   private regGroups: { group: RegGroup; stmts: Stmt[] }[] = [];
@@ -251,7 +252,7 @@ class ModulePrinter {
     const w = n.width;
     switch (n.op) {
       case 'const': return { text: this.lit(w, n.value, n), atomic: true };
-      case 'enum': return { text: n.label!, atomic: true };
+      case 'enum': this.usedLabels.add(n.label!); return { text: n.label!, atomic: true };
       case 'ref': this.useName(n.signal!.name); return { text: n.signal!.name, atomic: true };
       case 'cast': return this.ref(a[0]!);
       case 'add': return bin(this.operand(a[0]!), '+', this.operand(a[1]!));
@@ -328,11 +329,13 @@ class ModulePrinter {
         this.ifChain(s, depth, op, out, `${ind}if`);
       } else {
         out.push(`${ind}case (${this.expr(s.subject).text})`);
-        const total = s.cases.reduce((k, c) => k + c.values.length, 0);
+        // Cases that assign nothing here are left out (the default covers them).
+        const cases = s.cases.filter((c) => c.values.length > 0 && c.body.length > 0);
+        const total = cases.reduce((k, c) => k + c.values.length, 0);
         const full = total >= 2 ** s.subject.width;
-        s.cases.forEach((c, i) => {
-          if (c.values.length === 0) return;
-          const asDefault = full && !s.default && i === s.cases.length - 1;
+        cases.forEach((c, i) => {
+          const asDefault = full && !s.default && i === cases.length - 1;
+          for (const l of c.labels) if (l) this.usedLabels.add(l);
           const labels = c.values.map((v, j) => c.labels[j] ?? literal(s.subject.width, v)).join(', ');
           out.push(`${ind}${IND}${asDefault ? 'default' : labels}: begin${asDefault ? ` // ${labels}` : ''}`);
           this.stmts(c.body, depth + 2, op, out);
@@ -352,6 +355,14 @@ class ModulePrinter {
 
   private ifChain(s: Extract<Stmt, { kind: 'if' }>, depth: number, op: '=' | '<=', out: string[], head: string): void {
     const ind = IND.repeat(depth);
+    if (s.then.length === 0 && s.else.length > 0) {
+      // Only the else branch assigns here: print it as the negated condition.
+      const c = this.expr(s.cond);
+      out.push(`${head} (!${c.atomic ? c.text : `(${c.text})`}) begin`);
+      this.stmts(s.else, depth + 1, op, out);
+      out.push(`${ind}end`);
+      return;
+    }
     out.push(`${head} (${this.expr(s.cond).text}) begin`);
     this.stmts(s.then, depth + 1, op, out);
     if (s.else.length === 1 && s.else[0]!.kind === 'if') {
@@ -459,7 +470,7 @@ class ModulePrinter {
 
   /** Bits nobody reads are gathered into one `_unused_ok` wire, so Verilator's UNUSED lint stays quiet by intent. */
   private unusedSink(): string[] {
-    const parts: string[] = [];
+    const parts: string[] = this.m.enums.filter((e) => !this.usedLabels.has(e.name)).map((e) => e.name);
     for (const [name, d] of this.declared) {
       const full = mask(d.width);
       if (d.used === full) continue;
