@@ -3,6 +3,13 @@ import { HarnessUsageError } from './errors.js';
 
 export type PortValue = number | bigint;
 
+/** Shared by a simulation's ports: writes mark the model dirty and are refused in the read-only phase. */
+export interface WriteGate {
+  dirty: boolean;
+  readOnly: boolean;
+  refuse(port: Port): never;
+}
+
 /**
  * One top-level port, read and written straight in the model's memory through a typed-array view.
  * Ports up to 32 bits take and give `number`; wider ports give `bigint` and take either.
@@ -20,13 +27,24 @@ export class Port {
   readonly view: Uint8Array | Uint16Array | Uint32Array | BigUint64Array;
   private readonly small: Uint8Array | Uint16Array | Uint32Array | undefined;
   private readonly mask: bigint;
+  // Limits as plain numbers so the common (<= 32-bit number) write is a few compares.
+  private readonly min: number;
+  private readonly max: number;
+  private readonly span: number;
+  private readonly shift: number;
+  private readonly writable: boolean;
 
-  constructor(info: ModelPort, memory: ArrayBuffer, signed: boolean, private readonly onWrite: (port: Port) => void) {
+  constructor(info: ModelPort, memory: ArrayBuffer, signed: boolean, private readonly gate: WriteGate) {
     this.name = info.name;
     this.direction = info.direction;
     this.width = info.width;
     this.signed = signed;
     this.mask = (1n << BigInt(info.width)) - 1n;
+    this.span = 2 ** info.width;
+    this.max = this.span - 1;
+    this.min = signed ? -(2 ** (info.width - 1)) : 0;
+    this.shift = 32 - info.width;
+    this.writable = info.direction !== 'output';
     if (info.words > 1) this.view = new Uint32Array(memory, 0, info.words);
     else if (info.bytes === 8) this.view = new BigUint64Array(memory, 0, 1);
     else this.view = info.bytes === 1 ? new Uint8Array(memory, 0, 1) : info.bytes === 2 ? new Uint16Array(memory, 0, 1) : new Uint32Array(memory, 0, 1);
@@ -37,9 +55,7 @@ export class Port {
   get(): PortValue {
     if (this.small) {
       const raw = this.small[0]!;
-      if (!this.signed) return raw;
-      const shift = 32 - this.width;
-      return (raw << shift) >> shift;
+      return this.signed ? (raw << this.shift) >> this.shift : raw;
     }
     const raw = this.readBig();
     return this.signed ? BigInt.asIntN(this.width, raw) : raw;
@@ -47,19 +63,19 @@ export class Port {
 
   /** Writes a value after checking it fits the port (unsigned 0..2^w-1; signed ports also take -2^(w-1)..-1). */
   set(value: PortValue | boolean): void {
-    if (this.direction === 'output') throw new HarnessUsageError(`port '${this.name}' is an output of the design and cannot be written`);
+    if (!this.writable) throw new HarnessUsageError(`port '${this.name}' is an output of the design and cannot be written`);
+    if (this.gate.readOnly) this.gate.refuse(this);
     if (typeof value === 'boolean') value = value ? 1 : 0;
     if (this.small && typeof value === 'number') {
-      const lo = this.signed ? -(2 ** (this.width - 1)) : 0;
-      if (!Number.isInteger(value) || value < lo || value > 2 ** this.width - 1) throw this.doesNotFit(value);
-      this.small[0] = value < 0 ? value + 2 ** this.width : value;
+      if (!(value >= this.min && value <= this.max && Number.isInteger(value))) throw this.doesNotFit(value);
+      this.small[0] = value < 0 ? value + this.span : value;
     } else {
       const big = this.toBigInt(value);
       const lo = this.signed ? -(1n << BigInt(this.width - 1)) : 0n;
       if (big < lo || big > this.mask) throw this.doesNotFit(value);
       this.writeBig(big & this.mask);
     }
-    this.onWrite(this);
+    this.gate.dirty = true;
   }
 
   /** The raw bits as an unsigned bigint, whatever the width. */

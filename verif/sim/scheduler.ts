@@ -62,8 +62,6 @@ export class Scheduler {
   private failure: unknown;
   private level: 0 | 1 = 0;
   private readOnlyDone = false;
-  /** True while coroutines woken by readOnly() run: writes are errors then. */
-  inReadOnly = false;
   /** Set by the first trigger: lets the synchronous API skip the `active` check until then. */
   used = false;
 
@@ -74,7 +72,8 @@ export class Scheduler {
   private conditions: Condition[] = [];
   private watches = new Map<string, Watch>();
 
-  constructor(private readonly model: ClockedModel) {}
+  /** `gate.readOnly` is true while coroutines woken by readOnly() run: port writes are errors then. */
+  constructor(private readonly model: ClockedModel, private readonly gate: { readOnly: boolean }) {}
 
   /** Whether any coroutine waits on a trigger (the synchronous API must not move the clock then). */
   get active(): boolean {
@@ -191,6 +190,7 @@ export class Scheduler {
   fail(error: unknown): void {
     if (this.failure !== undefined) return;
     this.failure = error;
+    this.gate.readOnly = false;
     const all: Waiter[] = [...this.rising, ...this.falling, ...this.readOnlyWaiters, ...this.byCycle.map((c) => c.waiter),
       ...this.conditions.map((c) => c.waiter)];
     for (const w of this.watches.values()) all.push(...w.rise, ...w.fall, ...w.change);
@@ -291,13 +291,13 @@ export class Scheduler {
         if (this.readOnlyWaiters.length > 0 && !this.readOnlyDone) {
           this.model.settle();
           this.readOnlyDone = true;
-          this.inReadOnly = true;
+          this.gate.readOnly = true;
           const list = this.readOnlyWaiters;
           this.readOnlyWaiters = [];
           this.fireAll(list);
           continue;
         }
-        this.inReadOnly = false;
+        this.gate.readOnly = false;
         if (!this.hasWaiters()) return;
         this.fastForward();
         const level: 0 | 1 = this.level === 0 ? 1 : 0;

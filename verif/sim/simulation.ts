@@ -4,7 +4,7 @@ import { buildModel, type BuiltModel, type VerilogSource } from '../build/model.
 import { repoRoot } from '../build/paths.js';
 import { HarnessUsageError, PortMismatch, SimulationError, SimulationFinished } from './errors.js';
 import { NativeStatus, openNativeModel, type NativeModel } from './native.js';
-import { Port, showValue, type PortValue } from './port.js';
+import { Port, showValue, type PortValue, type WriteGate } from './port.js';
 import { Scheduler, type ClockedModel, type Task } from './scheduler.js';
 
 /** A port as the DSL emitter describes it; used to check the model and to mark signed ports. */
@@ -59,7 +59,8 @@ export class Simulation implements ClockedModel {
   private readonly control: Int32Array;
   private readonly echo: boolean;
   private pendingLine = '';
-  private dirty = false;
+  /** Input writes since the last evaluation, and the read-only flag, shared with every port. */
+  private readonly gate: WriteGate;
 
   private constructor(options: SimulationOptions, model: BuiltModel, wavesPath: string | undefined) {
     this.name = options.name ?? options.top;
@@ -68,12 +69,20 @@ export class Simulation implements ClockedModel {
     this.echo = options.echo ?? true;
     this.native = openNativeModel(model.library, wavesPath);
     this.control = this.native.control;
+    const name = this.name;
+    this.gate = {
+      dirty: false,
+      readOnly: false,
+      refuse: (port: Port): never => {
+        throw new HarnessUsageError(`write to '${port.name}' in the read-only phase at cycle ${this.cycle} of ${name}: wait for a clock edge before driving inputs`);
+      },
+    };
     const signed = new Set(options.signed ?? []);
     for (const spec of options.ports ?? []) if (spec.signed) signed.add(spec.name);
     const ports = new Map<string, Port>();
     model.ports.forEach((info, index) => {
       const memory = this.native.portMemory(index, info.words * 4 > info.bytes ? info.words * 4 : info.bytes);
-      ports.set(info.name, new Port(info, memory, signed.has(info.name), this.onWrite));
+      ports.set(info.name, new Port(info, memory, signed.has(info.name), this.gate));
     });
     this.ports = ports;
     for (const name of signed) if (!ports.has(name)) throw this.unknownPort(name);
@@ -87,7 +96,7 @@ export class Simulation implements ClockedModel {
       this.native.setClock(model.ports.findIndex((p) => p.name === clockName));
       this.clock = clock;
     }
-    this.scheduler = new Scheduler(this);
+    this.scheduler = new Scheduler(this, this.gate);
     this.drainOutput();
   }
 
@@ -123,7 +132,7 @@ export class Simulation implements ClockedModel {
   /** Reads a port; pending input writes are evaluated first, so combinational outputs are current. */
   get(name: string): PortValue {
     const port = this.port(name);
-    if (this.dirty) this.settle();
+    if (this.gate.dirty) this.settle();
     return port.get();
   }
 
@@ -146,7 +155,7 @@ export class Simulation implements ClockedModel {
   eval(): void {
     this.checkUsable();
     this.native.eval();
-    this.dirty = false;
+    this.gate.dirty = false;
     this.afterNative(this.control[0]!);
   }
 
@@ -155,7 +164,7 @@ export class Simulation implements ClockedModel {
     if (this.state !== 'running' || this.scheduler.used) this.checkSyncStep();
     const status = this.native.step();
     this.cycle++;
-    this.dirty = false;
+    this.gate.dirty = false;
     if (status !== 0 || this.control[1] !== 0) this.afterNative(status);
   }
 
@@ -168,7 +177,7 @@ export class Simulation implements ClockedModel {
       const ran = this.native.run(chunk);
       done += ran;
       this.cycle += ran;
-      this.dirty = false;
+      this.gate.dirty = false;
       this.afterNative(this.control[0]!);
       if (ran < chunk) break;
     }
@@ -242,7 +251,7 @@ export class Simulation implements ClockedModel {
     this.checkUsable();
     const status = this.native.edge(level);
     if (level === 1) this.cycle++;
-    this.dirty = false;
+    this.gate.dirty = false;
     if (status !== 0 || this.control[1] !== 0) this.afterNative(status);
   }
 
@@ -254,18 +263,11 @@ export class Simulation implements ClockedModel {
 
   settle(): void {
     this.native.eval();
-    this.dirty = false;
+    this.gate.dirty = false;
     this.afterNative(this.control[0]!);
   }
 
   // ---- internals -----------------------------------------------------------------------------
-
-  private readonly onWrite = (port: Port): void => {
-    if (this.scheduler.inReadOnly) {
-      throw new HarnessUsageError(`write to '${port.name}' in the read-only phase at cycle ${this.cycle}: wait for a clock edge before driving inputs`);
-    }
-    this.dirty = true;
-  };
 
   /** After any native call: show output, turn $finish/$stop/$fatal into state and exceptions. */
   private afterNative(status: number): void {
