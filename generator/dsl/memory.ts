@@ -89,6 +89,10 @@ export class Memory {
         reportError('width-mismatch', `constant ${v} is not a valid ${desc}, depth ${this.ir.depth}`, loc);
         return constNode(0n, aw, false);
       }
+      if (this.ir.addrParam && v !== 0n) {
+        reportError('param-width', `constant address ${v} of memory '${this.ir.name}': its address width is the parameter ${this.ir.addrParam.name}; only 0 can be a constant`, loc);
+        return constNode(0n, aw, false, this.ir.addrParam);
+      }
       return constNode(v, aw, false, this.ir.addrParam);
     }
     const n = addr.node;

@@ -266,6 +266,10 @@ export function lit(value: number | bigint | boolean, type?: BitsType): Value {
     const signed = v < 0n;
     return new Value(constNode(v & mask(minWidth(v, signed)), minWidth(v, signed), signed), null);
   }
+  if (type.param && v !== 0n) {
+    reportError('param-width', `constant ${v} cannot have a width bound to parameter ${type.param.name}; only 0 can`);
+    return new Value(constNode(0n, type.width, type.signed, type.param), null);
+  }
   if (!fits(v, type.width, type.signed)) {
     reportError('width-mismatch', `constant ${v} does not fit ${describeType(type)}`);
     return new Value(constNode(0n, type.width, type.signed, type.param), null);
