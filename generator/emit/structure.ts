@@ -41,12 +41,20 @@ export class Structure {
       }
       stack.pop();
       const n = top.n;
-      const args = n.args.map((a) => this.byNode.get(a)!);
-      const key = `${n.op}|${n.width}|${n.signed ? 1 : 0}|${n.imm.join(',')}|${n.value}|${n.signal?.name ?? ''}|${n.label ?? ''}|${n.param?.name ?? ''}|${n.userName ?? ''}|${args.map((a) => a.id).join(',')}`;
+      const args: Canon[] = [];
+      let key = localKey(n);
+      for (const a of n.args) {
+        const ca = this.byNode.get(a)!;
+        args.push(ca);
+        key += `,${ca.id}`;
+      }
       let c = this.byKey.get(key);
       if (!c) {
-        const text = `${n.op}|${n.width}|${n.signed ? 1 : 0}|${n.imm.join(',')}|${n.value}|${n.signal?.name ?? ''}|${n.label ?? ''}|${n.param?.name ?? ''}|${n.userName ?? ''}|${args.map((a) => a.hash).join(',')}`;
-        c = { id: this.all.length, node: n, args, hash: fnv1a(text), uses: 0 };
+        // The hash mixes the node's own fields with its operands' hashes (not their ids, which
+        // depend on visiting order).
+        let hash = fnv1a(localKey(n));
+        for (const a of args) hash = Math.imul(hash ^ a.hash, 0x01000193) >>> 0;
+        c = { id: this.all.length, node: n, args, hash, uses: 0 };
         for (const a of args) a.uses++;
         this.all.push(c);
         this.byKey.set(key, c);
@@ -55,6 +63,16 @@ export class Structure {
     }
     return this.byNode.get(node)!;
   }
+}
+
+function localKey(n: Node): string {
+  let k = `${n.op}|${n.width}|${n.signed ? 1 : 0}`;
+  if (n.imm.length) k += `|${n.imm.join(',')}`;
+  if (n.op === 'const' || n.op === 'enum') k += `|${n.value}|${n.label ?? ''}`;
+  if (n.signal) k += `|${n.signal.name}`;
+  if (n.param) k += `|p${n.param.name}`;
+  if (n.userName) k += `|u${n.userName}`;
+  return k;
 }
 
 export function fnv1a(text: string): number {
