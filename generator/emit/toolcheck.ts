@@ -4,7 +4,7 @@
  * Reusable by tests and by the lint gate.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -43,12 +43,24 @@ export function verilatorLint(files: readonly string[], top: string, timeoutMs =
 
 /** `yosys synth -top X; check -assert`, failing on any latch cell. */
 export function yosysCheck(files: readonly string[], top: string, timeoutMs = 300_000): ToolResult {
-  const script = [...files.map((f) => `read_verilog ${f}`), `synth -top ${top}`, 'check -assert', 'select -count t:$dlatch t:$latch t:$sr t:$dlatchsr t:$_DLATCH_* t:$_SR_*'].join('; ');
-  const r = run('yosys', 'yosys', ['-q', '-p', script], timeoutMs);
-  const m = /(\d+) objects?/.exec(r.output);
-  r.latchCells = m ? Number(m[1]) : 0;
-  if (r.latchCells > 0) r.ok = false;
-  return r;
+  const dir = mkdtempSync(join(tmpdir(), 'dsl-yosys-'));
+  try {
+    const countFile = join(dir, 'latches.txt');
+    // -q keeps the log short; `tee -o` still records the latch count.
+    const script = [...files.map((f) => `read_verilog ${f}`), `synth -top ${top}`,
+      `tee -q -o ${countFile} select -count t:$dlatch t:$adlatch t:$latch t:$sr t:$dlatchsr t:$_DLATCH_* t:$_DLATCHSR_* t:$_SR_*`,
+      'check -assert'].join('; ');
+    const r = run('yosys', 'yosys', ['-q', '-p', script], timeoutMs);
+    const counted = existsSync(countFile) ? /(\d+) objects?/.exec(readFileSync(countFile, 'utf8')) : null;
+    r.latchCells = counted ? Number(counted[1]) : 0;
+    if (r.latchCells > 0) {
+      r.ok = false;
+      r.output += `\n${r.latchCells} latch cell(s) after synthesis`;
+    }
+    return r;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** `iverilog -g2005`: the files compile under Icarus. */

@@ -11,7 +11,7 @@ import {
   Bool, Ram, SInt, UInt, cat, defineModule, elaborate, mux, stream, type ModuleSpec,
 } from '../dsl/index.js';
 import { writeVerilog } from '../emit/index.js';
-import { describeFailures, ice40Cells, toolcheck } from '../emit/toolcheck.js';
+import { describeFailures, ice40Cells, toolcheck, verilatorLint, yosysCheck } from '../emit/toolcheck.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dsl-tools-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -191,5 +191,24 @@ describe('emitted Verilog passes Verilator -Wall, yosys check and Icarus', () =>
     expect(r.ok, r.output.slice(-2000)).toBe(true);
     console.log(`ram_w8_a4 overridden to 256x16: ${r.cells.SB_RAM40_4K ?? 0} SB_RAM40_4K cells`);
     expect(r.cells.SB_RAM40_4K).toBe(1);
+  });
+  it('the tool helper itself catches a latch and a WIDTH warning in hand-written Verilog', () => {
+    const bad = join(dir, 'bad.v');
+    writeFileSync(bad, [
+      '`default_nettype none',
+      'module bad (input wire en, input wire [7:0] d, output reg [7:0] q, output wire [3:0] n);',
+      '  always @* if (en) q = d;',
+      '  assign n = d;',
+      'endmodule',
+      '`default_nettype wire',
+      '',
+    ].join('\n'));
+    const y = yosysCheck([bad], 'bad');
+    const v = verilatorLint([bad], 'bad');
+    console.log(`hand-written latch: yosys latch cells ${y.latchCells}, verilator ok=${v.ok}`);
+    expect(y.ok).toBe(false);
+    expect(y.latchCells).toBeGreaterThan(0);
+    expect(v.ok).toBe(false);
+    expect(v.output).toMatch(/WIDTH/);
   });
 });
