@@ -37,7 +37,7 @@ export interface DecomposeOptions extends BlockOptions {
 export const DEFAULT_DECOMPOSE_OPTIONS: DecomposeOptions = {
   basis: 3,
   blockRows: 192,
-  threshold: 2 ** -6,
+  threshold: 2 ** -4,
   rowThreshold: 0,
   maxC: 32,
   expBits: 3,
