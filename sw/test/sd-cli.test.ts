@@ -9,6 +9,8 @@ import { reconstructLayer } from '../sd/blocks.js';
 import { registerDecompose } from '../sd/cli.js';
 import { decomposeLayer } from '../sd/decompose.js';
 import type { DecomposeReport } from '../sd/report.js';
+import { saveCheckpoint } from '../checkpoint/checkpoint.js';
+import type { FloatModel } from '../model/spec.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sd-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,6 +49,30 @@ describe('smartdeal decompose', () => {
     expect(report.tensors[2]!.storage.ratio).toBe(1);
     expect(report.total.denseInt8Bits).toBe((288 + 200 + 100) * 8);
     console.log(`compared report of 3 tensors against direct decomposition: conv rel.err ${c.quality!.relError.toFixed(4)}, total ratio ${report.total.ratio.toFixed(2)}x`);
+  });
+
+  it('decomposes every conv/linear weight of a checkpoint with --ckpt', async () => {
+    const rng = new Rng(19);
+    const w = (n: number) => Float32Array.from({ length: n }, () => rng.normal() * 0.1);
+    const model: FloatModel = {
+      spec: {
+        inputShape: [1, 28, 28], classes: 10,
+        layers: [
+          { kind: 'conv', name: 'c1', inChannels: 1, outChannels: 4, kernel: 3, stride: 1, padding: 1 }, { kind: 'relu' }, { kind: 'maxpool2' },
+          { kind: 'conv', name: 'c2', inChannels: 4, outChannels: 8, kernel: 3, stride: 1, padding: 1 }, { kind: 'relu' }, { kind: 'maxpool2' },
+          { kind: 'flatten' }, { kind: 'linear', name: 'fc', inFeatures: 8 * 49, outFeatures: 10 },
+        ],
+      },
+      params: { c1: { weight: w(36), bias: w(4) }, c2: { weight: w(288), bias: w(8) }, fc: { weight: w(3920), bias: w(10) } },
+    };
+    const ckpt = join(dir, 'm.ckpt');
+    saveCheckpoint(ckpt, { model, meta: {} });
+    const out = join(dir, 'ckpt-report.json');
+    await run(['--ckpt', ckpt, '--report', out, '--prune', '0.5', '--group-size', '4']);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as DecomposeReport;
+    // --prune skips c1 (one input channel) and the linear layer
+    expect(report.tensors.map((t) => [t.name, t.shape, t.pruneFraction])).toEqual([['c1', [4, 1, 3, 3], 0], ['c2', [8, 4, 3, 3], 0.5], ['fc', [10, 392], 0]]);
+    expect(report.tensors[0]!.source).toBe(`${ckpt}:c1`);
   });
 
   it('reports user mistakes clearly', async () => {
