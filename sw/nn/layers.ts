@@ -28,10 +28,13 @@ export interface Layer {
   params(): Param[];
 }
 
-/** He-normal initial weights (std = sqrt(2 / fan_in)), suited to ReLU networks. */
-export function heInit(shape: number[], fanIn: number, rng: Rng): Tensor {
+/**
+ * Normal initial weights with std = sqrt(gain / fan_in): gain 2 (He) before a ReLU, gain 1 (LeCun)
+ * for the classifier, whose logits go to the softmax.
+ */
+export function heInit(shape: number[], fanIn: number, rng: Rng, gain = 2): Tensor {
   const t = Tensor.zeros(shape, true);
-  const std = Math.sqrt(2 / fanIn);
+  const std = Math.sqrt(gain / fanIn);
   for (let i = 0; i < t.size; i++) t.data[i] = rng.normal() * std;
   return t;
 }

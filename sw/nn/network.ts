@@ -53,17 +53,19 @@ export function validateSpec(spec: ModelSpec): void {
 export function buildNetwork(spec: ModelSpec, rng: Rng, opts: { batchNorm: boolean }): Network {
   validateSpec(spec);
   const layers: Layer[] = [];
-  for (const l of spec.layers) {
+  const last = spec.layers.length - 1;
+  spec.layers.forEach((l, i) => {
     if (l.kind === 'conv') {
       const fanIn = l.inChannels * l.kernel * l.kernel;
       layers.push(new ConvLayer(l.name, heInit([l.outChannels, l.inChannels, l.kernel, l.kernel], fanIn, rng), Tensor.zeros([l.outChannels], true), l.stride, l.padding));
       if (opts.batchNorm) layers.push(new BatchNormLayer(`${l.name}.bn`, l.outChannels));
     } else if (l.kind === 'linear') {
-      layers.push(new LinearLayer(l.name, heInit([l.outFeatures, l.inFeatures], l.inFeatures, rng), Tensor.zeros([l.outFeatures], true)));
+      const gain = i === last ? 1 : 2;
+      layers.push(new LinearLayer(l.name, heInit([l.outFeatures, l.inFeatures], l.inFeatures, rng, gain), Tensor.zeros([l.outFeatures], true)));
     } else {
       layers.push(statelessLayer(l));
     }
-  }
+  });
   return new Network(spec, layers);
 }
 

@@ -42,8 +42,8 @@ export interface SdTrainConfig extends OptimConfig {
 }
 
 export const DEFAULT_SD_CONFIG: SdTrainConfig = {
-  epochs: 2, batch: 64, seed: 1, update: 'bucket', bar: 32, int8Activations: false, pruneFraction: 0, compressLoss: 0,
-  optimizer: 'sgd', lr: 0.01, schedule: 'cosine', momentum: 0.9, weightDecay: 0,
+  epochs: 2, batch: 32, seed: 1, update: 'ste', bar: 32, int8Activations: false, pruneFraction: 0, compressLoss: 0,
+  optimizer: 'adam', lr: 0.001, schedule: 'cosine', momentum: 0.9, weightDecay: 0,
   threshold: DEFAULT_DECOMPOSE_OPTIONS.threshold, maxC: DEFAULT_DECOMPOSE_OPTIONS.maxC, expBits: DEFAULT_DECOMPOSE_OPTIONS.expBits,
   blockRows: DEFAULT_DECOMPOSE_OPTIONS.blockRows, groupSize: DEFAULT_DECOMPOSE_OPTIONS.groupSize,
 };

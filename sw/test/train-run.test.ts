@@ -20,7 +20,7 @@ describe('seeded training on MNIST', () => {
   it('2,000 images, 1 epoch of mnist-small reach >= 87% on 1,000 held-out test images', () => {
     const seed = 1;
     const run = trainFloat(presetSpec('mnist-small'), subset(trainAll, 0, 2000), subset(testAll, 0, 1000),
-      { ...DEFAULT_FLOAT_CONFIG, epochs: 1, batch: 16, lr: 0.03, seed });
+      { ...DEFAULT_FLOAT_CONFIG, optimizer: 'sgd', epochs: 1, batch: 16, lr: 0.03, seed });
     const acc = run.history[0]!.test.accuracy;
     console.log(`compared held-out accuracy ${(100 * acc).toFixed(1)}% of a seeded run (seed ${seed}) with the 87% bar`);
     expect(acc).toBeGreaterThanOrEqual(0.87);
@@ -52,9 +52,9 @@ describe('seeded training on MNIST', () => {
 
   it('SD fine-tuning (bucket switching, int8 activations, pruning) keeps accuracy of a trained model', () => {
     const train = subset(trainAll, 0, 2000), test = subset(testAll, 0, 1000);
-    const float = trainFloat(presetSpec('mnist-small'), train, test, { ...DEFAULT_FLOAT_CONFIG, epochs: 1, batch: 16, lr: 0.03, seed: 2 });
+    const float = trainFloat(presetSpec('mnist-small'), train, test, { ...DEFAULT_FLOAT_CONFIG, optimizer: 'sgd', epochs: 1, batch: 16, lr: 0.03, seed: 2 });
     const floatAcc = float.history[0]!.test.accuracy;
-    const sd = trainSd(float.model, subset(trainAll, 2000, 2000), test, { ...DEFAULT_SD_CONFIG, epochs: 1, batch: 32, int8Activations: true, pruneFraction: 0.25, seed: 2 });
+    const sd = trainSd(float.model, subset(trainAll, 2000, 2000), test, { ...DEFAULT_SD_CONFIG, epochs: 1, batch: 32, update: 'bucket', bar: 32, optimizer: 'sgd', lr: 0.01, int8Activations: true, pruneFraction: 0.25, seed: 2 });
     const sdAcc = sd.history.at(-1)!.test.accuracy;
     console.log(`compared SD fine-tuned accuracy ${(100 * sdAcc).toFixed(1)}% (post-training ${(100 * sd.history[0]!.test.accuracy).toFixed(1)}%, ${sd.switches} bucket switches) with float ${(100 * floatAcc).toFixed(1)}% (seed 2)`);
     expect(sd.switches).toBeGreaterThan(0);

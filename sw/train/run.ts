@@ -32,8 +32,8 @@ export interface FloatTrainConfig extends OptimConfig {
 }
 
 export const DEFAULT_FLOAT_CONFIG: FloatTrainConfig = {
-  epochs: 3, batch: 64, seed: 1, batchNorm: true, compressLoss: 0,
-  optimizer: 'sgd', lr: 0.05, schedule: 'cosine', momentum: 0.9, weightDecay: 5e-4,
+  epochs: 3, batch: 32, seed: 1, batchNorm: true, compressLoss: 0,
+  optimizer: 'adam', lr: 0.003, schedule: 'cosine', momentum: 0.9, weightDecay: 5e-4,
 };
 
 export interface EpochRecord {
