@@ -1,4 +1,81 @@
+/**
+ * `smartdeal rtl | lint | demo`: generate the example library's Verilog from a configuration,
+ * run the lint gate on it, and (until the SD engine flow exists) a short simulation of each.
+ */
+import { basename, extname, join, relative } from 'node:path';
 import type { Command } from 'commander';
+import { UserError } from '../common/user-error.js';
+import { loadExamplesConfig } from './examples/config.js';
+import { describeGateFailures, formatGateTable, formatTable, runLintGate, type GateReport } from './lint/gate.js';
+import { generateExamples, type GeneratedModule } from './lint/generate.js';
 
-/** Subcommands of the hardware side: rtl, lint, demo. Filled in by the generator work. */
-export function registerGeneratorCommands(_program: Command): void {}
+const DEFAULT_CONFIG = 'configs/examples.json';
+const defaultOut = (config: string): string => join('rtl-out', basename(config, extname(config)));
+
+interface GenerateCli { config: string; out?: string }
+interface LintCli extends GenerateCli { jobs?: string; cells: boolean }
+
+function generate(o: GenerateCli): { modules: GeneratedModule[]; out: string } {
+  const out = o.out ?? defaultOut(o.config);
+  const started = Date.now();
+  const modules = generateExamples(loadExamplesConfig(o.config).examples, out);
+  const files = new Set(modules.flatMap((m) => m.files));
+  process.stdout.write(formatTable(['module', 'files', 'ir cells'], modules.map((m) => [m.top, String(m.files.length), String(m.irCells)])) + '\n');
+  process.stdout.write(`wrote ${files.size} Verilog files for ${modules.length} modules to ${relative(process.cwd(), out) || '.'} in ${Date.now() - started} ms\n`);
+  return { modules, out };
+}
+
+function parseJobs(jobs: string | undefined): number | undefined {
+  if (jobs === undefined) return undefined;
+  const n = Number(jobs);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`--jobs: expected a positive integer, found ${JSON.stringify(jobs)}`);
+  return n;
+}
+
+async function lint(modules: readonly GeneratedModule[], opts: { jobs?: number | undefined; cells: boolean }): Promise<GateReport> {
+  const started = Date.now();
+  let done = 0;
+  const report = await runLintGate(modules, {
+    ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}), cells: opts.cells,
+    onDone: (o) => process.stderr.write(`lint ${++done}/${modules.length} ${o.target.top}: ${o.ok ? 'ok' : 'FAILED'} (${(o.ms / 1000).toFixed(1)} s)\n`),
+  });
+  process.stdout.write(formatGateTable(report) + '\n');
+  process.stdout.write(`lint gate: ${report.outcomes.filter((o) => o.ok).length}/${modules.length} modules clean in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  return report;
+}
+
+function failIfDirty(report: GateReport): void {
+  if (report.ok) return;
+  const failed = report.outcomes.filter((o) => !o.ok).map((o) => o.target.top);
+  throw new UserError(`lint gate failed for ${failed.join(', ')}:\n${describeGateFailures(report)}`);
+}
+
+export function registerGeneratorCommands(program: Command): void {
+  program.command('rtl')
+    .description('generate the Verilog of every module a configuration lists')
+    .option('--config <json>', 'configuration file', DEFAULT_CONFIG)
+    .option('--out <dir>', 'output folder (default rtl-out/<config name>)')
+    .action((o: GenerateCli) => { generate(o); });
+
+  program.command('lint')
+    .description('generate, then run the lint gate: Verilator -Wall, yosys synth + check (no latches), iverilog -g2005')
+    .option('--config <json>', 'configuration file', DEFAULT_CONFIG)
+    .option('--out <dir>', 'output folder (default rtl-out/<config name>)')
+    .option('--jobs <n>', 'modules checked in parallel (default: the number of cores)')
+    .option('--no-cells', 'skip the iCE40 synthesis that counts cells')
+    .action(async (o: LintCli) => {
+      const { modules } = generate(o);
+      failIfDirty(await lint(modules, { jobs: parseJobs(o.jobs), cells: o.cells }));
+    });
+
+  program.command('demo')
+    .description('generate the example library, lint it and run a short simulation of each module against its TypeScript model')
+    .option('--config <json>', 'configuration file', DEFAULT_CONFIG)
+    .option('--out <dir>', 'output folder (default rtl-out/<config name>)')
+    .option('--cycles <n>', 'cycles simulated per module', '2000')
+    .option('--seed <n>', 'random seed of the stimuli', '1')
+    .action(async (o: GenerateCli & { cycles: string; seed: string }) => {
+      const { runDemo } = await import('./demo.js');
+      await runDemo({ ...o, out: o.out ?? defaultOut(o.config) });
+    });
+}
