@@ -75,7 +75,7 @@ export function registerGeneratorCommands(program: Command): void {
     .option('--cycles <n>', 'cycles simulated per module', '2000')
     .option('--seed <n>', 'random seed of the stimuli', '1')
     .action(async (o: GenerateCli & { cycles: string; seed: string }) => {
-      const { runDemo } = await import('./demo.js');
+      const { runDemo } = await import('./examples/demo.js');
       await runDemo({ ...o, out: o.out ?? defaultOut(o.config) });
     });
 }

@@ -2,11 +2,11 @@
  * `smartdeal demo` (until the SD flow exists): generate the example library, run the lint gate,
  * then a short simulation of each module on the Verilator harness against its TypeScript model.
  */
-import { UserError } from '../common/user-error.js';
-import { loadExamplesConfig } from './examples/config.js';
-import { describeGateFailures, formatTable, runLintGate } from './lint/gate.js';
-import { generateExamples } from './lint/generate.js';
-import { regressExample, summarize } from '../verif/regress/index.js';
+import { UserError } from '../../common/user-error.js';
+import { loadExamplesConfig } from './config.js';
+import { describeGateFailures, formatTable, runLintGate } from '../lint/gate.js';
+import { generateExamples } from '../lint/generate.js';
+import { regressExample, summarize } from '../../verif/regress/index.js';
 
 export interface DemoOptions { config: string; out: string; cycles: string; seed: string }
 
