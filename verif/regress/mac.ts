@@ -9,7 +9,7 @@ export const macVectors: VectorExample<MacParams> = {
     // Stretches with products of one sign drive the accumulator into its limits (and back).
     let sign = 0;
     for (let i = 0; i < cycles; i++) {
-      if (i % 150 === 0) sign = rng.int(-1, 1);
+      if (i % 400 === 0) sign = rng.int(-1, 1);
       let a = rng.bits(p.aWidth);
       let b = rng.bits(p.bWidth);
       if (sign !== 0) {
@@ -17,7 +17,7 @@ export const macVectors: VectorExample<MacParams> = {
         a = mag(p.aWidth);
         b = sign > 0 ? mag(p.bWidth) : BigInt.asUintN(p.bWidth, -mag(p.bWidth));
       }
-      rows.push({ rst: resetAt(rng, i), a, b, en: bit(rng, 0.8), clear: bit(rng, 0.01) });
+      rows.push({ rst: resetAt(rng, i), a, b, en: bit(rng, 0.8), clear: bit(rng, 0.002) });
     }
     return rows;
   },

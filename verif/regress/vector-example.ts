@@ -13,7 +13,7 @@ export interface VectorExample<P> {
 
 /** Reset for the first two cycles and now and then later, so reset behaviour is compared too. */
 export function resetAt(rng: Rng, cycle: number): bigint {
-  return cycle < 2 || rng.next() < 0.005 ? 1n : 0n;
+  return cycle < 2 || rng.next() < 0.0005 ? 1n : 0n;
 }
 
 export const bit = (rng: Rng, p: number): bigint => (rng.next() < p ? 1n : 0n);
