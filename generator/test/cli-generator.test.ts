@@ -1,0 +1,49 @@
+/** `smartdeal` as a user runs it (a child process of bin/smartdeal.js): help, rtl, bad configs. */
+import { afterAll, describe, expect, test } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dir = mkdtempSync(join(tmpdir(), 'cli-generator-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function smartdeal(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['bin/smartdeal.js', ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr.split('\n').filter((l) => !/^npm warn/.test(l)).join('\n') };
+}
+
+describe('smartdeal CLI (generator commands)', () => {
+  test('--help lists rtl, lint and demo', () => {
+    const r = smartdeal('--help');
+    expect(r.status).toBe(0);
+    for (const cmd of ['rtl', 'lint', 'demo']) expect(r.stdout).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'));
+    console.log('compared the help text with 3 expected subcommands');
+  });
+
+  test('rtl writes one file per module and prints a summary', () => {
+    const config = join(dir, 'two.json');
+    writeFileSync(config, JSON.stringify({ examples: [{ example: 'fifo', width: 8, depth: 4 }, { example: 'seqdet', pattern: '110' }] }));
+    const out = join(dir, 'rtl');
+    const r = smartdeal('rtl', '--config', config, '--out', out);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/fifo_w8_d4\s+2\s+\d+/);
+    expect(r.stdout).toMatch(/wrote 3 Verilog files for 2 modules/);
+    for (const f of ['fifo_w8_d4.v', 'ram_w8_a2.v', 'seqdet_p110.v']) expect(existsSync(join(out, f))).toBe(true);
+    expect(readFileSync(join(out, 'fifo_w8_d4.v'), 'utf8')).toMatch(/parameter WIDTH = 8/);
+  });
+
+  test('a bad config gives one clear line and exit code 1, no stack trace', () => {
+    const config = join(dir, 'bad.json');
+    writeFileSync(config, JSON.stringify({ examples: [{ example: 'counter', width: 8 }, { example: 'counter', width: 8 }, { example: 'fifo', width: 8, depth: 12 }] }));
+    for (const cmd of ['rtl', 'lint']) {
+      const r = smartdeal(cmd, '--config', config, '--out', join(dir, 'never'));
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim()).toBe(`smartdeal: ${config}: examples[2].depth: expected a power of two >= 2, found 12`);
+      expect(r.stderr).not.toMatch(/\s+at /);
+    }
+    const missing = smartdeal('rtl', '--config', join(dir, 'nope.json'));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.trim()).toBe(`smartdeal: ${join(dir, 'nope.json')}: cannot read the configuration (ENOENT)`);
+  });
+});
