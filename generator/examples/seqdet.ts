@@ -1,7 +1,7 @@
 /**
- * A Moore sequence detector built with the DSL's FSM helper: `found` is high for one cycle after
- * the bits shifted in on `din` (one per cycle while `en`) end with `pattern`; overlapping
- * matches count. The states are the pattern prefixes matched so far; the transitions on a
+ * A Moore sequence detector built with the DSL's FSM helper: `found` is high while the bits
+ * shifted in on `din` (one per cycle while `en`) end with `pattern`, i.e. for one cycle per match
+ * when `en` stays high; overlapping matches count. The states are the pattern prefixes matched so far; the transitions on a
  * mismatch fall back to the longest prefix that is still a suffix of the input (computed here,
  * at generation time, like the Knuth-Morris-Pratt failure function).
  */
