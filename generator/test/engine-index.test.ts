@@ -32,7 +32,7 @@ const Bench = defineModule('idx_bench', (m) => {
     m.output(name, UInt(src.width)).set(src);
   }
 });
-const bench = emitBlock(Bench({}));
+const bench = emitBlock(Bench());
 
 interface Entry { c: number; kh: number; block: number }
 const pack = (e: Entry): number => e.c | (e.kh << P.cBits) | (e.block << (P.cBits + 2));

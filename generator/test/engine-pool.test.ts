@@ -12,7 +12,7 @@ import { emitBlock, lintBlock } from '../engine/check.js';
 import { Argmax, MaxPool2 } from '../engine/pool.js';
 import { describeFailures } from '../emit/toolcheck.js';
 
-const pool = emitBlock(MaxPool2({}));
+const pool = emitBlock(MaxPool2());
 const argmax = emitBlock(Argmax({ valueBits: 32, indexBits: 8 }));
 
 /** Feeds one run of logits and returns the unit's (index, best). */
