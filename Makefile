@@ -13,7 +13,8 @@ typecheck: deps
 	npx tsc --noEmit -p tsconfig.json
 
 test: deps typecheck
-	npx vitest run
+	@mkdir -p build; status=0; npx vitest run --reporter=default --reporter=json --outputFile.json=build/test-results.json || status=$$?; \
+	node scripts/test-summary.mjs build/test-results.json; exit $$status
 
 demo: deps
 	$(SMARTDEAL) demo
