@@ -54,13 +54,26 @@ export interface Ice40Cost {
   flops: number;
   /** Block RAMs (SB_RAM40_4K). */
   rams: number;
+  /** DSP blocks (SB_MAC16); 0 unless DSP inference was asked for. */
+  dsps: number;
 }
 
-/** Cost after `synth_ice40` (no DSP inference): LUT4s, carry cells, flip-flops, block RAMs. */
-export function ice40Cost(block: EmittedBlock): Ice40Cost {
-  const r = ice40Cells(block.files, block.top);
-  if (!r.ok) throw new Error(`synth_ice40 failed on ${block.top}:\n${r.output.slice(-2000)}`);
+/** Cost after `synth_ice40`: LUT4s, carry cells, flip-flops, block RAMs, DSPs (with `dsp`: SB_MAC16 inference). */
+export function ice40Cost(block: EmittedBlock, opts: { dsp?: boolean } = {}): Ice40Cost {
+  const cells = opts.dsp ? synthIce40Dsp(block) : ice40Cells(block.files, block.top);
+  if (!cells.ok) throw new Error(`synth_ice40 failed on ${block.top}:\n${cells.output.slice(-2000)}`);
+  const c = cells.cells;
   let flops = 0;
-  for (const [k, v] of Object.entries(r.cells)) if (k.startsWith('SB_DFF')) flops += v;
-  return { luts: r.cells.SB_LUT4 ?? 0, carries: r.cells.SB_CARRY ?? 0, flops, rams: r.cells.SB_RAM40_4K ?? 0 };
+  for (const [k, v] of Object.entries(c)) if (k.startsWith('SB_DFF')) flops += v;
+  return { luts: c.SB_LUT4 ?? 0, carries: c.SB_CARRY ?? 0, flops, rams: c.SB_RAM40_4K ?? 0, dsps: c.SB_MAC16 ?? 0 };
+}
+
+function synthIce40Dsp(block: EmittedBlock): { ok: boolean; output: string; cells: Record<string, number> } {
+  const script = [...block.files.map((f) => `read_verilog ${f}`), `synth_ice40 -dsp -top ${block.top}`, 'stat'].join('; ');
+  const r = spawnSync('yosys', ['-p', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  const cells: Record<string, number> = {};
+  const stat = output.slice(output.lastIndexOf('Number of cells'));
+  for (const m of stat.matchAll(/^\s+(\S+)\s+(\d+)\s*$/gm)) cells[m[1]!] = Number(m[2]);
+  return { ok: r.status === 0, output, cells };
 }

@@ -42,18 +42,23 @@ export const RebuildLane = defineModule('sd_rebuild_lane', (m, p: RebuildLanePar
   const rshift = m.input('r', UInt(p.shiftBits));
   const w = m.output('w', SInt(8));
 
+  const negations: Value[] = [];
   const terms = codes.map((code, k) => {
     const field = code.slice(p.expBits - 1, 0);
     const negative = code.bit(p.expBits);
     const amount = field.sub(1).trunc(p.expBits); // f - 1; unused when f = 0
     const shifted = bcol[k]!.shl(amount).named(`shifted${k}`);
-    const signedTerm = mux(negative, shifted.neg(), shifted.sext(shifted.width + 1));
-    return mux(field.eq(0), 0, signedTerm).named(`term${k}`);
+    const live = field.ne(0);
+    // -v = ~v + 1: invert here, add the +1s as one small sum below (cheaper than three negators).
+    const inverted = shifted.xor(negative.repeat(shifted.width).asSigned());
+    negations.push(live.and(negative));
+    return mux(live, inverted, 0).named(`term${k}`);
   });
   const sumWidth = rebuildSumWidth(p);
   const t = m.reg('t_q', SInt(sumWidth), { init: 0 });
   const rq = m.reg('r_q', UInt(p.shiftBits), { init: 0 });
-  t.set(addTree(terms).resize(sumWidth)); // resize only widens: the tree is at most sumWidth bits
+  const plusOnes = addTree(negations);
+  t.set(addTree([...terms, plusOnes.zext(plusOnes.width + 1).asSigned()]).resize(sumWidth));
   rq.set(rshift);
 
   const scaled = t.shl(1).sra(rq).named('scaled'); // floor(t / 2^(R-1)), i.e. 2t >>> R
