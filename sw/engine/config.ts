@@ -130,7 +130,6 @@ export function parseConfig(raw: unknown, source: string): LoadedConfig {
     config[field] = r.data;
   }
   const c = config as unknown as EngineConfig;
-  if (c.actDepth * c.peCols > 1 << 20) throw new UserError(`${source}: actDepth: expected actDepth * peCols <= 1048576 bytes of activations, found ${c.actDepth} * ${c.peCols}`);
   return { config: c, source, hash: configHash(c) };
 }
 

@@ -1,0 +1,88 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { canonicalConfigJson, loadConfig, parseConfig } from '../engine/config.js';
+import { ice40EbrCount, ice40SpramCount, memoryMap } from '../engine/memory-map.js';
+import defaultJson from '../../configs/default.json' with { type: 'json' };
+
+const BASE = defaultJson as Record<string, unknown>;
+
+function message(raw: unknown, source = 'configs/x.json'): string {
+  try {
+    parseConfig(raw, source);
+  } catch (e) {
+    expect((e as Error).name).toBe('UserError');
+    return (e as Error).message;
+  }
+  throw new Error('expected a UserError');
+}
+
+describe('engine configuration', () => {
+  it('loads the shipped configurations', () => {
+    const sd = loadConfig('configs/default.json');
+    const dense = loadConfig('configs/dense.json');
+    expect(sd.config.mode).toBe('sd');
+    expect(dense.config.mode).toBe('dense');
+    expect({ ...dense.config, mode: 'sd' }).toEqual(sd.config); // dense.json is default.json in dense mode
+    expect(sd.hash).not.toBe(dense.hash);
+    console.log(`compared 2 shipped configurations (hashes ${sd.hash.slice(0, 12)}, ${dense.hash.slice(0, 12)})`);
+  });
+
+  it('names the file, the field, the allowed range and what was found', () => {
+    const cases: [unknown, string][] = [
+      [{ ...BASE, peCols: 3 }, 'configs/x.json: peCols: expected a power of two from 1 to 16, found 3'],
+      [{ ...BASE, peRows: 0 }, 'configs/x.json: peRows: expected an integer from 1 to 32, found 0'],
+      [{ ...BASE, peRows: 2.5 }, 'configs/x.json: peRows: expected an integer from 1 to 32, found 2.5'],
+      [{ ...BASE, basis: 4 }, 'configs/x.json: basis: expected 3, found 4'],
+      [{ ...BASE, mode: 'fast' }, 'configs/x.json: mode: expected one of "sd", "dense", found "fast"'],
+      [{ ...BASE, ceDepth: '1024' }, 'configs/x.json: ceDepth: expected an integer from 1 to 1048576, found "1024"'],
+      [{ ...BASE, layerKinds: ['conv3', 'conv3'] }, 'configs/x.json: layerKinds: expected a non-empty list of distinct kinds from "conv3", "conv1", "linear", "maxpool2", found ["conv3","conv3"]'],
+      [{ ...BASE, layerKinds: [] }, 'configs/x.json: layerKinds: expected a non-empty list of distinct kinds from "conv3", "conv1", "linear", "maxpool2", found []'],
+      [{ ...BASE, actDepth: 3000 }, 'configs/x.json: actDepth: expected a power of two from 16 to 65536, found 3000'],
+      [Object.fromEntries(Object.entries(BASE).filter(([k]) => k !== 'bDepth')), 'configs/x.json: bDepth: expected an integer from 1 to 1048576, found nothing'],
+      [[1, 2], 'configs/x.json: expected a JSON object of engine parameters, found [1,2]'],
+    ];
+    for (const [raw, want] of cases) expect(message(raw)).toBe(want);
+    expect(message({ ...BASE, peCol: 2 })).toMatch(/^configs\/x\.json: peCol: expected no such field \(allowed: mode, peRows, peCols, .*\), found 2$/);
+    console.log(`compared ${cases.length + 1} error messages`);
+  });
+
+  it('reports unreadable files and bad JSON with the path', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'engine-config-'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{ "mode": ');
+    expect(() => loadConfig(bad)).toThrow(`${bad}: expected JSON, found a syntax error`);
+    expect(() => loadConfig(join(dir, 'missing.json'))).toThrow(`${join(dir, 'missing.json')}: cannot read the engine configuration (ENOENT)`);
+    console.log('compared 2 file errors');
+  });
+
+  it('hashes canonical JSON: key order and comments do not matter, every field does', () => {
+    const a = parseConfig(BASE, 'a');
+    const reversed = Object.fromEntries(Object.entries(BASE).reverse().filter(([k]) => k !== '$comment'));
+    const b = parseConfig({ ...reversed, $comment: 'another comment' }, 'b');
+    expect(b.hash).toBe(a.hash);
+    // independent: SHA-256 of the sorted-key JSON text built here
+    const sortedText = '{' + Object.keys(a.config).sort().map((k) => `${JSON.stringify(k)}:${JSON.stringify((a.config as unknown as Record<string, unknown>)[k])}`).join(',') + '}';
+    expect(canonicalConfigJson(a.config)).toBe(sortedText);
+    expect(a.hash).toBe(createHash('sha256').update(sortedText).digest('hex'));
+    const hashes = new Set([a.hash]);
+    for (const [k, v] of Object.entries({ peRows: 5, peCols: 4, ceExpBits: 2, accBits: 24, ceDepth: 512, layerKinds: ['conv3', 'linear'] })) hashes.add(parseConfig({ ...BASE, [k]: v }, 'c').hash);
+    expect(hashes.size).toBe(7);
+    console.log(`compared ${hashes.size} configuration hashes`);
+  });
+
+  it('default.json fits an iCE40UP5K: at most 30 EBR and 4 SPRAM', () => {
+    // hand-checked block counts: 48 x 1024 needs 3 x 4 blocks of 256 x 16; 76 x 256 needs 5; 20 x 512 needs 3 of 512 x 8
+    expect([ice40EbrCount(48, 1024), ice40EbrCount(76, 256), ice40EbrCount(20, 512), ice40EbrCount(32, 16), ice40EbrCount(8, 2048)]).toEqual([12, 5, 3, 2, 4]);
+    expect(ice40SpramCount(8, 8192)).toBe(1);
+    const map = memoryMap(loadConfig('configs/default.json').config);
+    const ebr = map.memories.filter((m) => m.name !== 'ACT').reduce((s, m) => s + ice40EbrCount(m.width, m.depth), 0);
+    const act = map.memories.find((m) => m.name === 'ACT')!;
+    const spram = act.banks * ice40SpramCount(act.width, act.depth);
+    expect(ebr).toBeLessThanOrEqual(30);
+    expect(spram).toBeLessThanOrEqual(4);
+    console.log(`compared the UP5K budget: ${ebr} EBR, ${spram} SPRAM`);
+  });
+});
