@@ -9,77 +9,58 @@ import { Rng } from '../../common/rng.js';
 import { fromEmitted, type Simulation } from '../../verif/index.js';
 import { simTest } from '../../verif/vitest.js';
 import { rebuildBlock } from '../../sw/quant/sd-weights.js';
-import { coarseCells, emitBlock, lintBlock } from '../engine/check.js';
+import { coarseCells, emitBlock, lintBlock, type EmittedBlock } from '../engine/check.js';
 import { REBUILD_LATENCY, RebuildEngine, RebuildLane, type RebuildEngineParams } from '../engine/rebuild.js';
 import { describeFailures } from '../emit/toolcheck.js';
 
-const P: RebuildEngineParams = { lanes: 4, basis: 3, expBits: 3, shiftBits: 4 };
-const S = P.basis;
-const codeWidth = P.expBits + 1;
-const engine = emitBlock(RebuildEngine(P));
-const lane = emitBlock(RebuildLane({ basis: P.basis, expBits: P.expBits, shiftBits: P.shiftBits }));
-
 interface LaneBasis { bq: number[]; shift: number }
 
-function packBWord(b: LaneBasis): bigint {
-  let word = BigInt(b.shift) << BigInt(S * S * 8);
-  b.bq.forEach((v, i) => { word |= BigInt(v & 0xff) << BigInt(i * 8); });
-  return word;
-}
-
-function packCodes(codes: number[][]): bigint {
-  let word = 0n;
-  codes.forEach((laneCodes, o) => laneCodes.forEach((c, k) => { word |= BigInt(c) << BigInt((o * S + k) * codeWidth); }));
-  return word;
-}
-
-/** Golden weights of one lane for one Ce row: all S columns. */
-function golden(codes: number[], b: LaneBasis): number[] {
-  return rebuildBlock({ rows: 1, codes, bq: b.bq, shift: b.shift, rowMask: [1] }, S, P.expBits);
-}
-
-const maxField = 2 ** P.expBits - 1;
-const randomCode = (rng: Rng): number => (rng.int(0, 3) === 0 ? 0 : (rng.int(0, 1) << P.expBits) | rng.int(1, maxField));
-const randomByte = (rng: Rng): number => [-128, 127][rng.int(0, 7)] ?? rng.int(-128, 127);
-const randomBasis = (rng: Rng): LaneBasis => ({
-  bq: Array.from({ length: S * S }, () => randomByte(rng)),
-  shift: [0, 15][rng.int(0, 5)] ?? rng.int(0, 15),
-});
-
-/** Directed rows: (codes per lane, basis per lane). */
-function directedCases(): { codes: number[][]; bases: LaneBasis[] }[] {
+/** Packing, golden values and random/directed stimuli for one parameter set. */
+function stimuli(P: RebuildEngineParams) {
+  const S = P.basis;
+  const codeWidth = P.expBits + 1;
+  const maxField = 2 ** P.expBits - 1;
+  const maxShift = 2 ** P.shiftBits - 1;
+  const randomByte = (rng: Rng): number => [-128, 127][rng.int(0, 7)] ?? rng.int(-128, 127);
   const neg = 1 << P.expBits;
   const all = (v: number, shift: number): LaneBasis => ({ bq: new Array(S * S).fill(v), shift });
-  return [
-    { codes: [[0, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0]], bases: [all(127, 0), all(-128, 15), all(-128, 0), all(5, 3)] },
-    // Largest exponent, all three terms the same sign: |t| = 3 * 128 * 64, saturates unless R is large.
-    { codes: [[maxField, maxField, maxField], [neg | maxField, neg | maxField, neg | maxField], [maxField, maxField, maxField], [neg | maxField, neg | maxField, neg | maxField]],
-      bases: [all(127, 0), all(-128, 0), all(-128, 15), all(127, 15)] },
-    // Mixed signs cancelling exactly, and the smallest exponent (shift 0).
-    { codes: [[1, neg | 1, 0], [neg | 1, 1, 1], [maxField, neg | maxField, 0], [1, 1, 1]],
-      bases: [all(-128, 0), all(127, 1), all(127, 15), all(-1, 1)] },
-  ];
+  const perLane = <T>(pattern: T[]): T[] => Array.from({ length: P.lanes }, (_, o) => pattern[o % pattern.length]!);
+  const same = (code: number): number[] => new Array(S).fill(code);
+  return {
+    packBWord(b: LaneBasis): bigint {
+      let word = BigInt(b.shift) << BigInt(S * S * 8);
+      b.bq.forEach((v, i) => { word |= BigInt(v & 0xff) << BigInt(i * 8); });
+      return word;
+    },
+    packCodes(codes: number[][]): bigint {
+      let word = 0n;
+      codes.forEach((laneCodes, o) => laneCodes.forEach((c, k) => { word |= BigInt(c) << BigInt((o * S + k) * codeWidth); }));
+      return word;
+    },
+    /** Golden weights of one lane for one Ce row: all S columns. */
+    golden(codes: number[], b: LaneBasis): number[] {
+      return rebuildBlock({ rows: 1, codes, bq: b.bq, shift: b.shift, rowMask: [1] }, S, P.expBits);
+    },
+    randomCodes: (rng: Rng): number[][] => Array.from({ length: P.lanes }, () => Array.from({ length: S },
+      () => (rng.int(0, 3) === 0 ? 0 : (rng.int(0, 1) << P.expBits) | rng.int(1, maxField)))),
+    randomBasis: (rng: Rng): LaneBasis => ({
+      bq: Array.from({ length: S * S }, () => randomByte(rng)),
+      shift: [0, maxShift][rng.int(0, 5)] ?? rng.int(0, maxShift),
+    }),
+    /** Directed rows: all codes zero; the largest exponent, all terms of one sign, B = -128 / 127,
+     *  R = 0 (saturates) and R = max; signs cancelling exactly and the smallest exponent. */
+    directed: (): { codes: number[][]; bases: LaneBasis[] }[] => [
+      { codes: perLane([same(0)]), bases: perLane([all(127, 0), all(-128, maxShift), all(-128, 0), all(5, 3)]) },
+      { codes: perLane([same(maxField), same(neg | maxField)]), bases: perLane([all(127, 0), all(-128, 0), all(-128, maxShift), all(127, maxShift)]) },
+      { codes: perLane([[1, neg | 1, 0], [neg | 1, 1, 1], [maxField, neg | maxField, 0], [1, 1, 1]]), bases: perLane([all(-128, 0), all(127, 1), all(127, maxShift), all(-1, 1)]) },
+    ],
+  };
 }
 
-describe('rebuild engine blocks', () => {
-  test('lint gate: verilator -Wall, yosys check, iverilog (lane and engine)', () => {
-    for (const b of [lane, engine]) {
-      const r = lintBlock(b);
-      expect(r.ok, describeFailures(r.results)).toBe(true);
-    }
-    console.log(`compared 3 tools x 2 modules (${lane.top}, ${engine.top}): 0 warnings, 0 latches`);
-  });
-
-  test('a lane has shifters and adders, no multiplier', () => {
-    const cells = coarseCells(lane);
-    const types = Object.keys(cells);
-    expect(types.some((t) => /mul|macc/.test(t)), JSON.stringify(cells)).toBe(false);
-    expect(cells.$shl ?? 0, JSON.stringify(cells)).toBeGreaterThan(0);
-    console.log(`compared coarse cells of ${lane.top}: ${JSON.stringify(cells)}`);
-  });
-
-  simTest('engine equals rebuildBlock on random and edge rows, with reloads and bubbles', fromEmitted(engine.emitted), (sim: Simulation) => {
-    const seed = 20240501;
+function engineTest(P: RebuildEngineParams, engine: EmittedBlock, seed: number): void {
+  const S = P.basis;
+  const st = stimuli(P);
+  simTest(`${engine.top} equals rebuildBlock on random and edge rows, with reloads and bubbles`, fromEmitted(engine.emitted), (sim: Simulation) => {
     const rng = new Rng(seed);
     const bases: LaneBasis[] = Array.from({ length: P.lanes }, () => ({ bq: new Array(S * S).fill(0), shift: 0 }));
     const pending: { expect: number[]; what: string }[] = [];
@@ -98,12 +79,12 @@ describe('rebuild engine blocks', () => {
       sim.drive({ cfg_we: 0, in_valid: 0 });
     };
     const load = (o: number, b: LaneBasis): void => {
-      sim.drive({ cfg_we: 1, cfg_lane: o, cfg_bword: packBWord(b) });
+      sim.drive({ cfg_we: 1, cfg_lane: o, cfg_bword: st.packBWord(b) });
     };
     /** Presents one row and column; the lanes use the B registers as they are before this edge. */
     const issue = (codes: number[][], j: number, what: string): void => {
-      sim.drive({ in_valid: 1, in_codes: packCodes(codes), in_col: j });
-      pending.push({ expect: codes.map((c, o) => golden(c, bases[o]!)[j]!), what });
+      sim.drive({ in_valid: 1, in_codes: st.packCodes(codes), in_col: j });
+      pending.push({ expect: codes.map((c, o) => st.golden(c, bases[o]!)[j]!), what });
     };
 
     sim.set('rst', 1);
@@ -111,16 +92,16 @@ describe('rebuild engine blocks', () => {
     sim.set('rst', 0);
     cycle();
 
-    directedCases().forEach(({ codes, bases: next }, d) => {
+    st.directed().forEach(({ codes, bases: next }, d) => {
       next.forEach((b, o) => { load(o, b); cycle(); bases[o] = b; });
       for (let j = 0; j < S; j++) { issue(codes, j, `directed case ${d}, column ${j}`); cycle(); }
     });
     for (let row = 0; row < 600; row++) {
-      const codes = Array.from({ length: P.lanes }, () => Array.from({ length: S }, () => randomCode(rng)));
+      const codes = st.randomCodes(rng);
       for (let j = 0; j < S; j++) {
         const reload = rng.int(0, 9) === 0;
         const o = rng.int(0, P.lanes - 1);
-        const b = randomBasis(rng);
+        const b = st.randomBasis(rng);
         if (reload) load(o, b);
         if (rng.int(0, 7) !== 0) issue(codes, j, `random row ${row}, column ${j}`);
         if (reload) bases[o] = b; // takes effect at this edge: later inputs see it
@@ -129,6 +110,34 @@ describe('rebuild engine blocks', () => {
     }
     for (let i = 0; i < REBUILD_LATENCY; i++) cycle();
     expect(pending.length).toBe(0);
-    console.log(`compared ${compared} engine outputs x ${P.lanes} lanes against rebuildBlock (seed ${seed}, latency ${REBUILD_LATENCY})`);
+    console.log(`compared ${compared} engine outputs x ${P.lanes} lanes against rebuildBlock (${engine.top}, seed ${seed}, latency ${REBUILD_LATENCY})`);
   });
+}
+
+const P: RebuildEngineParams = { lanes: 4, basis: 3, expBits: 3, shiftBits: 4 };
+const lane = emitBlock(RebuildLane({ basis: P.basis, expBits: P.expBits, shiftBits: P.shiftBits }));
+const engine = emitBlock(RebuildEngine(P));
+// Another corner of the configuration: 2 lanes, 4 exponent bits (shifts up to 14), 5-bit R.
+const P2: RebuildEngineParams = { lanes: 2, basis: 3, expBits: 4, shiftBits: 5 };
+const engine2 = emitBlock(RebuildEngine(P2));
+
+describe('rebuild engine blocks', () => {
+  test('lint gate: verilator -Wall, yosys check, iverilog (lane and engine)', () => {
+    for (const b of [lane, engine, engine2]) {
+      const r = lintBlock(b);
+      expect(r.ok, describeFailures(r.results)).toBe(true);
+    }
+    console.log(`compared 3 tools x 3 modules (${lane.top}, ${engine.top}, ${engine2.top}): 0 warnings, 0 latches`);
+  });
+
+  test('a lane has shifters and adders, no multiplier', () => {
+    const cells = coarseCells(lane);
+    const types = Object.keys(cells);
+    expect(types.some((t) => /mul|macc/.test(t)), JSON.stringify(cells)).toBe(false);
+    expect(cells.$shl ?? 0, JSON.stringify(cells)).toBeGreaterThan(0);
+    console.log(`compared coarse cells of ${lane.top}: ${JSON.stringify(cells)}`);
+  });
+
+  engineTest(P, engine, 20240501);
+  engineTest(P2, engine2, 20240502);
 });
