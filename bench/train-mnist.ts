@@ -5,7 +5,7 @@
  * bucket-switching variant of the fine-tuning, SD weight storage; accuracy curves as SVG.
  * Writes build/bench/train-mnist.json, build/bench/train-<data>-accuracy.svg and the checkpoints
  * build/bench/<data>-sd.ckpt. Prints a JSON line at the end.
- * Environment: BENCH_EPOCHS (float, default 3), BENCH_SD_EPOCHS (default 1), BENCH_TRAIN_LIMIT
+ * Environment: BENCH_EPOCHS (float, default 5), BENCH_SD_EPOCHS (default 1), BENCH_TRAIN_LIMIT
  * (training images, default all), BENCH_DATA (comma list, default mnist,fashion).
  */
 import { join } from 'node:path';
@@ -21,7 +21,7 @@ import { DEFAULT_FLOAT_CONFIG, trainFloat, type EpochRecord } from '../sw/train/
 import { lineChart } from './svg.js';
 
 const outDir = 'build/bench';
-const epochs = Number(process.env.BENCH_EPOCHS ?? 3);
+const epochs = Number(process.env.BENCH_EPOCHS ?? 5);
 const sdEpochs = Number(process.env.BENCH_SD_EPOCHS ?? 1);
 const trainLimit = process.env.BENCH_TRAIN_LIMIT ? Number(process.env.BENCH_TRAIN_LIMIT) : Infinity;
 const datasets = (process.env.BENCH_DATA ?? 'mnist,fashion').split(',');
