@@ -74,7 +74,8 @@ export function lineChart(o: ChartOptions): string {
     const d = s.points.map(([x, y], k) => `${k === 0 ? 'M' : 'L'}${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ');
     parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
     for (const [x, y] of s.points) parts.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3" fill="${color}"/>`);
-    const ly = m.top + 8 + 16 * i;
+    // Legend in the lower right: rising curves (accuracy) leave that corner empty.
+    const ly = H - m.bottom - 12 - 16 * (o.series.length - 1 - i);
     parts.push(`<line x1="${W - m.right - 150}" x2="${W - m.right - 130}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2"/>`);
     parts.push(`<text x="${W - m.right - 125}" y="${ly + 4}">${escapeXml(s.name)}</text>`);
   });
