@@ -196,10 +196,10 @@ export class GoldenEngine {
       let count = d.rows;
       if (sd) {
         if (firstOfGroup && ti > 0) idxPtr += 1 + entries.length;
-        count = this.decoded('IDX', 'count', idxPtr, ev, (w) => readField(w, fieldOf(memoryOf(this.map, 'IDX').formats.count!, 'count')));
+        const scratch = this.newEvents(); // the count and the entries are read on every walk, counted below
+        count = this.decoded('IDX', 'count', idxPtr, scratch, (w) => readField(w, fieldOf(memoryOf(this.map, 'IDX').formats.count!, 'count')));
         if (firstOfGroup) {
           keptRows.push(count);
-          const scratch = this.newEvents(); // entries are counted per pixel tile below
           entries = Array.from({ length: count }, (_, k) => this.idxEntry(idxPtr + 1 + k, scratch));
         }
       }
@@ -233,6 +233,7 @@ export class GoldenEngine {
           const cols = Math.min(P, d.outW - ox0);
           ev.pixelTiles++;
           for (let l = 0; l < t.lanes; l++) accs[l]!.fill(bias[l]!);
+          if (sd) this.countRead('IDX', ev, 1); // each walk of the kept rows starts with the group's count word
           for (let i = 0; i < count; i++) {
             const e = rowEntries[i]!;
             const w = rowWeights[i]!;

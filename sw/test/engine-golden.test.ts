@@ -101,6 +101,7 @@ describe('golden model on packed images equals runInt', () => {
       let skipped = 0;
       let pool = 0;
       let ceReads = 0;
+      let idxReads = 0;
       packed.layers.forEach((pl, i) => {
         const l = model.layers[pl.modelIndex]!;
         const d = pl.descriptor;
@@ -126,12 +127,14 @@ describe('golden model on packed images equals runInt', () => {
           for (const r of rows) macs += outs * d.outH * d.outW * inputsPerRow(r);
           skipped += tiles * pixelTiles * (d.rows - rows.length);
           ceReads += tiles * pixelTiles * rows.length;
+          idxReads += tiles * pixelTiles * (1 + rows.length); // count word + entries on every walk
         }
       });
       expect(g.events.macs).toBe(macs);
       expect(g.events.rowsSkipped).toBe(skipped);
       expect(g.events.poolOutputs).toBe(pool);
       expect(g.events.memories[packed.config.mode === 'sd' ? 'CE' : 'W']!.readWords).toBe(ceReads);
+      if (packed.config.mode === 'sd') expect(g.events.memories.IDX!.readWords).toBe(idxReads);
       console.log(`compared event counts (${macs} MACs, ${skipped} rows skipped, ${ceReads} weight words read) with a hand-written loop nest, config ${JSON.stringify(over)}`);
     }
   });
