@@ -2,10 +2,10 @@
  * Loads a configuration of examples (configs/examples.json) and reports the first mistake as one
  * line naming the file, the field, what was expected and what was found.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../../common/user-error.js';
 import { EXAMPLE_FIELDS, exampleEntrySchema, type ExampleEntry, type ExampleKind } from './index.js';
+import { readJsonFile } from '../../common/json-file.js';
 
 export interface ExamplesConfig {
   examples: ExampleEntry[];
@@ -17,19 +17,7 @@ const configSchema = z.object({
 }).strict();
 
 export function loadExamplesConfig(path: string): ExamplesConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UserError(`${path}: cannot read the configuration (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new UserError(`${path}: expected JSON, found a syntax error: ${(e as Error).message}`);
-  }
-  return parseExamplesConfig(raw, path);
+  return parseExamplesConfig(readJsonFile(path, 'the configuration'), path);
 }
 
 export function parseExamplesConfig(raw: unknown, source: string): ExamplesConfig {

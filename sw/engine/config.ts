@@ -5,9 +5,9 @@
  * `configs/x.json: peCols: expected a power of two from 1 to 16, found 3`.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../../common/user-error.js';
+import { readJsonFile } from '../../common/json-file.js';
 
 export const LAYER_KINDS = ['conv3', 'conv1', 'linear', 'maxpool2'] as const;
 export type LayerKind = (typeof LAYER_KINDS)[number];
@@ -134,19 +134,7 @@ export function parseConfig(raw: unknown, source: string): LoadedConfig {
 }
 
 export function loadConfig(path: string): LoadedConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UserError(`${path}: cannot read the engine configuration (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new UserError(`${path}: expected JSON, found a syntax error: ${(e as Error).message}`);
-  }
-  return parseConfig(raw, path);
+  return parseConfig(readJsonFile(path, 'the engine configuration'), path);
 }
 
 /** Canonical JSON: the configuration fields only, keys sorted, no spaces. Equal configs give equal text. */

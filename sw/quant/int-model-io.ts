@@ -2,13 +2,13 @@
  * IntModel files (JSON) and the structural check every consumer (packer, golden model) can rely on:
  * array lengths agree with the layer shapes, integers are in their ranges.
  */
-import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../common/atomic-write.js';
 import { UserError } from '../../common/user-error.js';
 import { INT32_MAX, INT32_MIN, MAX_SHIFT } from './fixed-point.js';
 import type { IntModel } from './int-model.js';
 import { isMacLayer } from './int-model.js';
 import { rebuildSdWeights } from './sd-weights.js';
+import { readJsonFile } from '../../common/json-file.js';
 
 function integersIn(where: string, field: string, values: unknown, length: number, lo: number, hi: number): void {
   if (!Array.isArray(values) || values.length !== length) {
@@ -50,18 +50,7 @@ export function saveIntModel(path: string, m: IntModel): void {
 }
 
 export function loadIntModel(path: string): IntModel {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UserError(`${path}: cannot read the integer model (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  let m: IntModel;
-  try {
-    m = JSON.parse(text) as IntModel;
-  } catch (e) {
-    throw new UserError(`${path}: not JSON (${(e as Error).message})`);
-  }
+  const m = readJsonFile(path, 'the integer model') as IntModel;
   checkIntModel(m, path);
   return m;
 }
