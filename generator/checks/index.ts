@@ -8,9 +8,10 @@ import { multipleDriversCheck } from './drivers.js';
 import { latchCheck } from './latch.js';
 import { combLoopCheck } from './comb-loop.js';
 import { fsmCheck } from './fsm.js';
+import { shadowedAssignCheck } from './shadowed.js';
 
 export type { CheckPass, Report } from './pass.js';
-export { clockDomainCheck, undrivenCheck, multipleDriversCheck, latchCheck, combLoopCheck, fsmCheck };
+export { clockDomainCheck, undrivenCheck, multipleDriversCheck, latchCheck, combLoopCheck, fsmCheck, shadowedAssignCheck };
 export { definitelyAssigned } from './latch.js';
 
 /** Every pass, in the order elaborate runs them. */
@@ -21,6 +22,7 @@ export const defaultChecks: readonly CheckPass[] = [
   latchCheck,
   combLoopCheck,
   fsmCheck,
+  shadowedAssignCheck,
 ];
 
 /** Runs `passes` over `modules` (children first), adding findings to `sink`. */

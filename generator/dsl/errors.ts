@@ -9,6 +9,7 @@ export type DiagnosticKind =
   | 'multiple-drivers'
   | 'comb-loop'
   | 'latch'
+  | 'shadowed-assignment'
   | 'no-clock-domain'
   | 'unknown-port'
   | 'missing-connection'

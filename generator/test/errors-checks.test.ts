@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { Bool, UInt, defineModule, elaborate, type DiagnosticKind } from '../dsl/index.js';
 import {
-  clockDomainCheck, combLoopCheck, defaultChecks, fsmCheck, latchCheck, multipleDriversCheck, undrivenCheck, type CheckPass,
+  clockDomainCheck, combLoopCheck, defaultChecks, fsmCheck, latchCheck, multipleDriversCheck, shadowedAssignCheck, undrivenCheck,
+  type CheckPass,
 } from '../checks/index.js';
 
 const Faulty = defineModule('faulty', (m) => {
@@ -22,6 +23,9 @@ const Faulty = defineModule('faulty', (m) => {
   m.reg('r', UInt(4), { init: 1 }); // no domain
   const f = m.withDomain(m.clockDomain(c), () => m.fsm('f', ['a', 'b'] as const));
   f.state('a', () => f.goto('b')); // b undefined
+  const s = m.output('s', Bool);
+  s.set(c);
+  s.set(0); // overrides the line above
 });
 
 const Good = defineModule('good', (m) => {
@@ -49,6 +53,7 @@ describe('check passes run alone', () => {
     [latchCheck, ['latch']],
     [combLoopCheck, ['comb-loop']],
     [fsmCheck, ['fsm-undefined-state']],
+    [shadowedAssignCheck, ['shadowed-assignment']],
   ];
   for (const [pass, kinds] of expected) {
     it(`${pass.name} reports only its own findings`, () => {
