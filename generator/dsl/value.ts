@@ -315,8 +315,8 @@ export function select(sel: Value, options: readonly ValueLike[], fill: ValueLik
     return lit(0);
   }
   let level: ValueLike[] = [...options];
-  for (let bit = 0; level.length > 1 || bit === 0; bit++) {
-    if (bit >= sel.width) break;
+  // Every index bit takes part: once one option is left, higher bits choose between it and fill.
+  for (let bit = 0; bit < sel.width; bit++) {
     const s = sel.bit(bit);
     const next: ValueLike[] = [];
     for (let i = 0; i < level.length; i += 2) next.push(mux(s, level[i + 1] ?? fill, level[i]!));

@@ -63,6 +63,17 @@ export function yosysCheck(files: readonly string[], top: string, timeoutMs = 30
   }
 }
 
+/**
+ * Reads the files into yosys, elaborates and optimises them (`proc; opt`, or a full `synth` to
+ * gates) and writes yosys's own netlist as Verilog to `outFile`. Simulating that netlist checks
+ * that yosys reads the emitted Verilog the way the simulators do.
+ */
+export function yosysNetlist(files: readonly string[], top: string, outFile: string, opts: { synth?: boolean; timeoutMs?: number } = {}): ToolResult {
+  const passes = opts.synth ? [`synth -flatten -top ${top}`] : [`hierarchy -top ${top}`, 'proc', 'flatten', 'opt'];
+  const script = [...files.map((f) => `read_verilog ${f}`), ...passes, `write_verilog -noattr ${outFile}`].join('; ');
+  return run('yosys', 'yosys', ['-q', '-p', script], opts.timeoutMs ?? 300_000);
+}
+
 /** `iverilog -g2005`: the files compile under Icarus. */
 export function iverilogCompile(files: readonly string[], top: string, timeoutMs = 120_000): ToolResult {
   const dir = mkdtempSync(join(tmpdir(), 'dsl-iverilog-'));

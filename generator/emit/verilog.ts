@@ -238,6 +238,12 @@ class ModulePrinter {
     return p.atomic ? p.text : `(${p.text})`;
   }
 
+  /** An operand of + - *: a negative literal is bracketed so `a - (-8'sd3)` never reads as `a - -8'sd3`. */
+  private arithOperand(c: Canon): string {
+    const text = this.operand(c);
+    return text.startsWith('-') ? `(${text})` : text;
+  }
+
   /** The identifier c is known by (a signal or a temporary), marking bits hi..lo used. */
   private nameOf(c: Canon, hi: number, lo: number): string {
     const b = stripCasts(c);
@@ -255,9 +261,9 @@ class ModulePrinter {
       case 'enum': this.usedLabels.add(n.label!); return { text: n.label!, atomic: true };
       case 'ref': this.useName(n.signal!.name); return { text: n.signal!.name, atomic: true };
       case 'cast': return this.ref(a[0]!);
-      case 'add': return bin(this.operand(a[0]!), '+', this.operand(a[1]!));
-      case 'sub': return bin(this.operand(a[0]!), '-', this.operand(a[1]!));
-      case 'mul': return bin(this.operand(a[0]!), '*', this.operand(a[1]!));
+      case 'add': return bin(this.arithOperand(a[0]!), '+', this.arithOperand(a[1]!));
+      case 'sub': return bin(this.arithOperand(a[0]!), '-', this.arithOperand(a[1]!));
+      case 'mul': return bin(this.arithOperand(a[0]!), '*', this.arithOperand(a[1]!));
       case 'and': return bin(this.operand(a[0]!), '&', this.operand(a[1]!));
       case 'or': return bin(this.operand(a[0]!), '|', this.operand(a[1]!));
       case 'xor': return bin(this.operand(a[0]!), '^', this.operand(a[1]!));
@@ -266,7 +272,7 @@ class ModulePrinter {
       case 'lt': case 'le': case 'gt': case 'ge': {
         const op = { lt: '<', le: '<=', gt: '>', ge: '>=' }[n.op];
         if (!n.imm[0]) return bin(this.operand(a[0]!), op, this.operand(a[1]!));
-        return bin(`$signed(${this.ref(a[0]!).text})`, op, `$signed(${this.ref(a[1]!).text})`);
+        return bin(this.signedOperand(a[0]!), op, this.signedOperand(a[1]!));
       }
       case 'neg': return { text: `-${this.operand(a[0]!)}`, atomic: false };
       case 'not': return { text: `~${this.operand(a[0]!)}`, atomic: false };
@@ -313,9 +319,16 @@ class ModulePrinter {
     }
   }
 
-  private lit(width: number, value: bigint, typed: { param?: { name: string } | undefined }): string {
+  /** An operand of a signed comparison: constants as signed literals, anything else through $signed. */
+  private signedOperand(c: Canon): string {
+    if (c.node.op === 'const' && !c.node.param && !this.temps.has(c)) return signedLiteral(c.node.width, c.node.value);
+    return `$signed(${this.ref(c).text})`;
+  }
+
+  /** A constant as text: negative values of signed constants print as `-8'sd3`. */
+  private lit(width: number, value: bigint, typed: { signed: boolean; param?: { name: string } | undefined }): string {
     if (typed.param) return `{${typed.param.name}{1'b0}}`;
-    return literal(width, value);
+    return typed.signed ? signedLiteral(width, value, true) : literal(width, value);
   }
 
   // ---- statements ----
@@ -336,7 +349,7 @@ class ModulePrinter {
         cases.forEach((c, i) => {
           const asDefault = full && !s.default && i === cases.length - 1;
           for (const l of c.labels) if (l) this.usedLabels.add(l);
-          const labels = c.values.map((v, j) => c.labels[j] ?? literal(s.subject.width, v)).join(', ');
+          const labels = c.values.map((v, j) => c.labels[j] ?? (s.subject.signed ? signedLiteral(s.subject.width, v, true) : literal(s.subject.width, v))).join(', ');
           out.push(`${ind}${IND}${asDefault ? 'default' : labels}: begin${asDefault ? ` // ${labels}` : ''}`);
           this.stmts(c.body, depth + 2, op, out);
           out.push(`${ind}${IND}end`);
@@ -532,6 +545,25 @@ function bits(hi: number, lo: number): string {
 export function literal(width: number, value: bigint): string {
   if (width === 1) return `1'b${value & 1n}`;
   return value < 65536n ? `${width}'d${value}` : `${width}'h${value.toString(16)}`;
+}
+
+/**
+ * The bit pattern `value` (width bits, two's complement) as a signed literal: `-8'sd3` for a
+ * negative value, `8'sd5` otherwise. Operands always have their node's exact width, so the literal's
+ * signedness never changes how it is extended: the bits are the same as the unsigned pattern's.
+ * With `plainIfPositive`, a non-negative value (and any 1-bit value) keeps the unsigned form.
+ * The most negative value prints as `-8'sd128`: 8'sd128 is the pattern 8'h80, whose negation wraps to itself.
+ */
+export function signedLiteral(width: number, value: bigint, plainIfPositive = false): string {
+  // One bit reads best as a bit: 1'sb1 (-1) in a signed comparison, 1'b1 elsewhere.
+  if (width === 1) return plainIfPositive ? literal(1, value) : `1'sb${value & 1n}`;
+  const negative = (value >> BigInt(width - 1)) & 1n;
+  if (!negative) {
+    if (plainIfPositive) return literal(width, value);
+    return value < 65536n ? `${width}'sd${value}` : `${width}'sh${value.toString(16)}`;
+  }
+  const magnitude = (1n << BigInt(width)) - value;
+  return magnitude < 65536n ? `-${width}'sd${magnitude}` : `-${width}'sh${magnitude.toString(16)}`;
 }
 
 /** A readable name for an expression from its operator and operands (a few levels deep). */

@@ -2,15 +2,16 @@
  * Operator semantics, end to end: a combinational module exercising every operator is emitted,
  * simulated under Icarus on seeded random vectors (plus edge values), and every output is compared
  * with a value computed here directly with bigint arithmetic (independent of the DSL's evaluator).
+ * yosys's own netlist of the same Verilog is simulated too, so all three tools must read it alike.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../common/rng.js';
 import { SInt, UInt, addTree, cat, defineModule, elaborate, lit, mux, select, type Signal, type Value } from '../dsl/index.js';
 import { writeVerilog } from '../emit/index.js';
-import { iverilogRun, verilatorLint } from '../emit/toolcheck.js';
+import { iverilogRun, verilatorLint, yosysNetlist } from '../emit/toolcheck.js';
 import { renderTemplate } from '../emit/templates.js';
 
 const SEED = 20261124;
@@ -94,6 +95,27 @@ const CASES: [string, number, boolean, (i: In) => Value, (v: Vals) => bigint][] 
   ['select_sh', 14, true, (i) => select(i.sh, [i.a, i.b, i.c, i.d, i.a.not(), 77]), (v) => [v.a, v.b, v.c, v.d, mod(~v.a, 13), 77n, 0n, 0n][Number(v.sh)]!],
   ['add_tree', 17, true, (i) => addTree([i.a, i.b, i.c, i.d, i.sh]), (v) => v.a + v.b + v.c + v.d + v.sh],
   ['const_mix', 10, true, (i) => lit(-5, SInt(8)).mul(3).add(i.sh).resize(10), (v) => -15n + v.sh],
+  // Negative constants in signed contexts print as `-13'sd3` (see NEGATIVE_TEXT below).
+  ['lt_cneg', 1, false, (i) => i.c.lt(-3), (v) => b(v.c < -3n)],
+  ['ge_cmin', 1, false, (i) => i.c.ge(-4096), (v) => b(v.c >= -4096n)],
+  ['le_cmin', 1, false, (i) => i.c.le(-4096), (v) => b(v.c <= -4096n)],
+  ['lt_s1', 1, false, (i) => i.c.bit(0).asSigned().lt(lit(0, SInt(1))), (v) => mod(v.c, 13) & 1n],
+  ['eq_cneg', 1, false, (i) => i.c.eq(-1), (v) => b(v.c === -1n)],
+  ['mul_cneg', 16, true, (i) => i.c.mul(-3), (v) => v.c * -3n],
+  ['and_cneg', 13, true, (i) => i.c.and(-4), (v) => v.c & -4n],
+  ['add_fneg', 41, true, (i) => i.f.add(-70000), (v) => v.f - 70000n],
+  ['mux_cneg', 13, true, (i) => mux(i.sh.bit(0), i.c, -100), (v) => ((v.sh & 1n) ? v.c : -100n)],
+  ['cat_neg', 8, false, (i) => cat(i.a.slice(3, 0), lit(-3, SInt(4))), (v) => ((v.a & 15n) << 4n) | 13n],
+  ['select_neg', 13, true, (i) => select(i.sh, [i.c, i.d], -5), (v) => [v.c, v.d][Number(v.sh)] ?? -5n],
+];
+
+/** How some of the negative constants above must read in the Verilog. */
+const NEGATIVE_TEXT = [
+  "assign lt_cneg = $signed(c) < -13'sd3;",
+  "assign ge_cmin = $signed(c) >= -13'sd4096;",
+  "assign lt_s1 = $signed(c[0]) < 1'sb0;",
+  "assign eq_cneg = c == -13'sd1;",
+  "assign add_fneg = {f[39], f} + (-41'sh11170);",
 ];
 
 const Alu = defineModule('alu', (m) => {
@@ -114,6 +136,8 @@ describe('operator semantics under Icarus', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dsl-sem-'));
     try {
       const files = writeVerilog(design, dir, { locators: false });
+      const text = readFileSync(files.find((f) => f.endsWith(`${design.top.name}.v`))!, 'utf8');
+      for (const line of NEGATIVE_TEXT) expect(text).toContain(line);
       // Every operator's Verilog must also be free of Verilator -Wall warnings (WIDTH above all).
       const lint = verilatorLint(files, design.top.name);
       expect(lint.ok, lint.output).toBe(true);
@@ -140,24 +164,32 @@ describe('operator semantics under Icarus', () => {
         ports: design.ports().map((p) => p.name), displayFormat: CASES.map(() => '%h').join(' '),
       });
       writeFileSync(join(dir, 'tb.v'), tb);
-      const sim = iverilogRun([...files, join(dir, 'tb.v')], 'tb', dir);
-      expect(sim.ok, sim.output).toBe(true);
-      const lines = sim.stdout.trim().split('\n');
-      expect(lines.length).toBe(VECTORS);
+      // The same vectors through the emitted Verilog and through yosys's reading of it (its own
+      // netlist after proc/opt, with every constant re-printed by yosys), both under Icarus.
+      const netlist = join(dir, 'yosys_netlist.v');
+      const ys = yosysNetlist(files, design.top.name, netlist);
+      expect(ys.ok, ys.output).toBe(true);
       let compared = 0;
       const mismatches: string[] = [];
-      lines.forEach((line, k) => {
-        const got = line.trim().split(/\s+/);
-        CASES.forEach(([name, w, , , ref], j) => {
-          const want = mod(ref(vectors[k]!), w);
-          const have = /^[0-9a-f]+$/i.test(got[j]!) ? BigInt(`0x${got[j]}`) : -1n;
-          compared++;
-          if (have !== want && mismatches.length < 10) {
-            mismatches.push(`seed ${SEED} vector ${k} ${name}: got ${got[j]} want ${want.toString(16)} inputs ${JSON.stringify(vectors[k], (_x, y) => (typeof y === 'bigint' ? y.toString() : y))}`);
-          }
+      for (const [reader, sources] of [['Icarus', files], ['yosys+Icarus', [netlist]]] as const) {
+        const sim = iverilogRun([...sources, join(dir, 'tb.v')], 'tb', dir);
+        expect(sim.ok, sim.output).toBe(true);
+        const lines = sim.stdout.trim().split('\n');
+        expect(lines.length).toBe(VECTORS);
+        lines.forEach((line, k) => {
+          const got = line.trim().split(/\s+/);
+          CASES.forEach(([name, w, , , ref], j) => {
+            const want = mod(ref(vectors[k]!), w);
+            const have = /^[0-9a-f]+$/i.test(got[j]!) ? BigInt(`0x${got[j]}`) : -1n;
+            compared++;
+            if (have !== want && mismatches.length < 10) {
+              mismatches.push(`${reader}, seed ${SEED} vector ${k} ${name}: got ${got[j]} want ${want.toString(16)} inputs ${JSON.stringify(vectors[k], (_x, y) => (typeof y === 'bigint' ? y.toString() : y))}`);
+            }
+          });
         });
-      });
-      console.log(`compared ${compared} output values (${VECTORS} vectors x ${CASES.length} operators, seed ${SEED}) between Icarus and the bigint reference`);
+      }
+      console.log(`compared ${compared} output values (${VECTORS} vectors x ${CASES.length} operators x 2 readers, seed ${SEED}): ` +
+        'Icarus on the emitted Verilog and on yosys\'s netlist of it, against the bigint reference');
       expect(mismatches).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@
  * output, simulated under Icarus cycle by cycle against a model written here in TypeScript.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../common/rng.js';
@@ -47,11 +47,18 @@ const Dut = defineModule('seqdut', (m, p: { init: string }) => {
   m.output('acc_o', SInt(10)).set(acc);
   m.output('rd_o', UInt(8)).set(rd);
   m.output('state_o', UInt(2)).set(f.reg);
+  // A switch on a signed value: negative case labels print as -10'sd3.
+  const band = m.output('band_o', UInt(2));
+  m.switch(acc, (s) => {
+    s.is(-3, () => band.set(1));
+    s.is([-512, 511], () => band.set(2));
+    s.default(() => band.set(0));
+  });
 });
 
 interface In { rst: bigint; en: bigint; clr: bigint; x: bigint; we: bigint; addr: bigint; sel: bigint }
 const FIELDS: [keyof In, number][] = [['rst', 1], ['en', 1], ['clr', 1], ['x', 8], ['we', 1], ['addr', 4], ['sel', 2]];
-const OUTS: [string, number][] = [['y', 8], ['cnt_o', 8], ['acc_o', 10], ['rd_o', 8], ['state_o', 2]];
+const OUTS: [string, number][] = [['y', 8], ['cnt_o', 8], ['acc_o', 10], ['rd_o', 8], ['state_o', 2], ['band_o', 2]];
 
 /** The reference model: outputs before the edge, then the state update at the edge. */
 function model(vectors: In[]): (bigint | undefined)[][] {
@@ -61,7 +68,8 @@ function model(vectors: In[]): (bigint | undefined)[][] {
   const rows: (bigint | undefined)[][] = [];
   for (const v of vectors) {
     const y = v.sel === 0n ? cnt : v.sel === 1n ? rd : v.sel === 2n ? BigInt.asUintN(8, acc) : state;
-    rows.push([y, cnt, BigInt.asUintN(10, acc), rd, state]);
+    const band = acc === -3n ? 1n : acc === -512n || acc === 511n ? 2n : 0n;
+    rows.push([y, cnt, BigInt.asUintN(10, acc), rd, state, band]);
     const nextRd = mem[Number(v.addr)]!;
     if (v.we) mem[Number(v.addr)] = v.x;
     rd = nextRd;
@@ -84,6 +92,8 @@ describe('sequential semantics under Icarus', () => {
       writeFileSync(init, INIT.map((v) => v.toString(16)).join('\n') + '\n');
       const design = elaborate(Dut({ init }));
       const files = writeVerilog(design, dir, { locators: false });
+      const text = readFileSync(files.find((f) => f.endsWith(`${design.top.name}.v`))!, 'utf8');
+      for (const line of ["acc <= -10'sd3;", "-10'sd3: begin", "-10'sd512, 10'd511: begin"]) expect(text).toContain(line);
       const lint = verilatorLint(files, design.top.name);
       expect(lint.ok, lint.output).toBe(true);
       const rng = new Rng(SEED);
