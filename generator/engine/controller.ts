@@ -1,0 +1,692 @@
+/**
+ * The controller (docs/engine.md "Controller"): walks the layer descriptors in DESC, checks each
+ * one, and runs it on the blocks (index selector, rebuild engine or dense W words, activation
+ * address generator, PE array, requantizer, max-pool, argmax). The schedule is deliberately
+ * sequential per pixel tile (walk the kept rows, let the pipelines empty, drain the P_o x P_c
+ * results), so that sw/engine/cycle-model.ts can state its cycle count exactly:
+ *
+ *   layer:        next 1, fetch DESC_WORDS + 1, check 2
+ *   MAC layer:    init 1; per output tile lanes + 1 (BIAS/QUANT into lane registers);
+ *                 per pixel tile: start 1, count 1, [K > 0: first row 1, 3 taps per kept row of
+ *                 TAP_SLOT cycles (1; stride 2: 3), one cycle per B word of a lane reload],
+ *                 flush FLUSH_CYCLES, drain lanes x cols, tail REQUANT_LATENCY, advance 1
+ *   final layer:  + argmax pass over LOGITS (outputs + 1), finish 1
+ *   max-pool:     init 1, 4 reads per output, tail 2
+ *
+ * Errors (ERROR codes of sw/engine/descriptor.ts) stop the walk; the watchdog stops it with code 4
+ * if no state change or memory access happens for WATCHDOG_CYCLES (it cannot fire in a correct run:
+ * every state makes progress; it bounds any wait a future change might add).
+ */
+import { Bool, SInt, UInt, addTree, cat, defineModule, lit, mux, select, type Signal, type Value } from '../dsl/index.js';
+import { configHash, type EngineConfig } from '../../sw/engine/config.js';
+import { descriptorLayout, ERROR_CODES } from '../../sw/engine/descriptor.js';
+import { LAYER_KINDS } from '../../sw/engine/config.js';
+import { fieldOf } from '../../sw/engine/fields.js';
+import { derivedWidths, memoryMap, memoryOf } from '../../sw/engine/memory-map.js';
+import { ActAddrGen, bankBitsOf } from './act-addr.js';
+import { COUNTERS, type CounterName } from './csr.js';
+import { addrBitsOf } from './host.js';
+import { IndexSelector } from './index-selector.js';
+import { PeArray } from './pe-array.js';
+import { Argmax, MaxPool2 } from './pool.js';
+import { RebuildEngine } from './rebuild.js';
+import { Requant, REQUANT_LATENCY } from './requant.js';
+
+/** Cycles between the last tap of a walk and the shadow capture (act-addr + PE latency). */
+export const FLUSH_CYCLES = 5;
+/** Cycles of one tap: stride 1 one; stride 2 three (the address generator takes two beats and holds its input one cycle after them). */
+export const tapSlot = (stride: number): number => (stride === 2 ? 3 : 1);
+export const WATCHDOG_BITS = 10;
+/** Latency of the address generator per stride (docs/engine.md "Blocks"). */
+const ACT_LATENCY = { 1: 4, 2: 5 } as const;
+
+export interface ControllerParams {
+  config: EngineConfig;
+}
+
+/** Widths of the controller's memory ports (shared with the top). */
+export function controllerWidths(c: EngineConfig) {
+  const map = memoryMap(c);
+  const w = derivedWidths(c);
+  const dl = descriptorLayout(c);
+  const width = (name: Parameters<typeof memoryOf>[1]): number => memoryOf(map, name).width;
+  return {
+    map, dl, dims: w,
+    descWords: dl.words,
+    descAddr: addrBitsOf(c.descDepth),
+    ceAddr: addrBitsOf(c.ceDepth), idxAddr: addrBitsOf(c.idxDepth), bAddr: addrBitsOf(c.bDepth), wAddr: addrBitsOf(c.wDepth),
+    biasAddr: addrBitsOf(c.biasDepth), quantAddr: addrBitsOf(c.quantDepth), logitsAddr: addrBitsOf(c.logitsDepth),
+    actWord: Math.max(1, w.actAddrBits - bankBitsOf(c.peCols)),
+    layerBits: Math.max(1, Math.ceil(Math.log2(Math.floor(c.descDepth / dl.words) + 1))),
+    resultBits: addrBitsOf(c.logitsDepth),
+    ceWidth: c.mode === 'sd' ? width('CE') : 0, idxWidth: c.mode === 'sd' ? width('IDX') : 0, bWidth: c.mode === 'sd' ? width('B') : 0,
+    wWidth: c.mode === 'dense' ? width('W') : 0,
+    biasWidth: width('BIAS'), quantWidth: width('QUANT'),
+  };
+}
+
+const bitsFor = (max: number): number => Math.max(1, Math.ceil(Math.log2(max + 1)));
+
+export const Controller = defineModule('sd_controller', (m, p: ControllerParams) => {
+  const { clk, rst } = m.clockAndReset();
+  const c = p.config;
+  const cw = controllerWidths(c);
+  const sd = c.mode === 'sd';
+  const P = c.peRows;
+  const Q = c.peCols;
+  const S = c.basis;
+  const d = cw.dims.dimBits;
+  const aa = cw.dims.actAddrBits;
+  const DW = cw.descWords;
+  const actBytes = c.actDepth * Q;
+  const laneBits = bitsFor(P);
+  const colBits = bitsFor(Q);
+
+  // ---- ports -----------------------------------------------------------------------------
+  const start = m.input('start', Bool);
+  const busy = m.output('busy', Bool);
+  const doneOut = m.output('done', Bool);
+  const errorOut = m.output('error', Bool);
+  const codeOut = m.output('code', UInt(3));
+  const layerOut = m.output('layer', UInt(cw.layerBits));
+  const resultOut = m.output('result', UInt(cw.resultBits));
+  const inc = Object.fromEntries(COUNTERS.map((k) => [k.name, m.output(`inc_${k.name}`, UInt(k.incBits({ ...c, dimBits: derivedWidths(c).dimBits })))])) as Record<CounterName, Signal>;
+  for (const k of COUNTERS) m.setDefault(inc[k.name], 0);
+
+  const readPort = (name: string, addrBits: number, width: number) => {
+    const re = m.output(`${name}_re`, Bool);
+    const addr = m.output(`${name}_addr`, UInt(addrBits));
+    const data = m.input(`${name}_rdata`, UInt(width));
+    m.setDefault(re, 0);
+    m.setDefault(addr, 0);
+    return { re, addr, data };
+  };
+  const desc = readPort('desc', cw.descAddr, 32);
+  const ce = sd ? readPort('ce', cw.ceAddr, cw.ceWidth) : undefined;
+  const idx = sd ? readPort('idx', cw.idxAddr, cw.idxWidth) : undefined;
+  const bmem = sd ? readPort('b', cw.bAddr, cw.bWidth) : undefined;
+  const wmem = sd ? undefined : readPort('w', cw.wAddr, cw.wWidth);
+  const bias = readPort('bias', cw.biasAddr, cw.biasWidth);
+  const quant = readPort('quant', cw.quantAddr, cw.quantWidth);
+  const logits = readPort('logits', cw.logitsAddr, c.accBits);
+  const actRe = Array.from({ length: Q }, (_, b) => m.output(`act_re${b}`, Bool));
+  const actRaddr = Array.from({ length: Q }, (_, b) => m.output(`act_raddr${b}`, UInt(cw.actWord)));
+  const actRdata = Array.from({ length: Q }, (_, b) => m.input(`act_rdata${b}`, UInt(8)).asSigned());
+  const actWe = m.output('act_we', Bool);
+  const actWaddr = m.output('act_waddr', UInt(aa));
+  const actWdata = m.output('act_wdata', UInt(8));
+  const logitsWe = m.output('logits_we', Bool);
+  const logitsWaddr = m.output('logits_waddr', UInt(cw.logitsAddr));
+  const logitsWdata = m.output('logits_wdata', UInt(c.accBits));
+  m.setDefault(logitsWe, 0);
+  m.setDefault(logitsWaddr, 0);
+  m.setDefault(logitsWdata, 0);
+
+  // ---- descriptor registers --------------------------------------------------------------
+  const descWords = Array.from({ length: DW }, (_, i) => m.reg(`desc_w${i}`, UInt(32), { init: 0 }));
+  const descAll = cat(...[...descWords].reverse());
+  const field = (name: string): Value => {
+    const f = fieldOf(cw.dl.layout, name);
+    const v = descAll.slice(f.offset + f.width - 1, f.offset);
+    return f.signed ? v.asSigned() : v;
+  };
+  const kind = field('kind').named('d_kind');
+  const isFinal = field('final').named('d_final');
+  const stride = field('stride').named('d_stride');
+  const padding = field('padding').named('d_padding');
+  const C = field('C').named('d_c');
+  const H = field('H').named('d_h');
+  const W = field('W').named('d_w');
+  const O = field('O').named('d_o');
+  const outH = field('outH').named('d_out_h');
+  const outW = field('outW').named('d_out_w');
+  const rows = field('rows').named('d_rows');
+  const G = field('groupSize').named('d_group');
+  const actIn = field('actIn').named('d_act_in');
+  const actOut = field('actOut').named('d_act_out');
+  const weightBase = field('weightBase').named('d_weight_base');
+  const idxBase = sd ? field('idxBase').named('d_idx_base') : lit(0, UInt(1));
+  const bBase = sd ? field('bBase').named('d_b_base') : lit(0, UInt(1));
+  const bpo = sd ? field('blocksPerOutput').named('d_bpo') : lit(0, UInt(1));
+  const chanBase = field('chanBase').named('d_chan_base');
+  const zIn = field('zIn').named('d_z_in');
+  const zOut = field('zOut').named('d_z_out');
+  const clampLo = field('clampLo').named('d_clamp_lo');
+  const isConv3 = kind.eq(LAYER_KINDS.indexOf('conv3')).named('is_conv3');
+  const isLinear = kind.eq(LAYER_KINDS.indexOf('linear')).named('is_linear');
+  const isPool = kind.eq(LAYER_KINDS.indexOf('maxpool2')).named('is_pool');
+  const stride2 = stride.eq(2).named('is_stride2');
+
+  // ---- state -----------------------------------------------------------------------------
+  const fsm = m.fsm('ctl', ['idle', 'next', 'fetch', 'check1', 'check2', 'linit', 'tinit', 'wstart', 'wcount', 'wrow', 'tap', 'bload',
+    'flush', 'drain', 'dtail', 'ptile', 'amax', 'finish', 'pinit', 'pool', 'ptail', 'fail'] as const);
+  const isIdle = fsm.is('idle');
+  busy.set(isIdle.not());
+  const doneFlag = m.reg('done_flag', Bool, { init: 0 });
+  const errorFlag = m.reg('error_flag', Bool, { init: 0 });
+  const code = m.reg('code_q', UInt(3), { init: 0 });
+  const failCode = m.reg('fail_code', UInt(3), { init: 0 });
+  const layer = m.reg('layer_q', UInt(cw.layerBits), { init: 0 });
+  const result = m.reg('result_q', UInt(cw.resultBits), { init: 0 });
+  doneOut.set(doneFlag);
+  errorOut.set(errorFlag);
+  codeOut.set(code);
+  layerOut.set(layer);
+  resultOut.set(result);
+  const descPtr = m.reg('desc_ptr', UInt(bitsFor(c.descDepth + DW)), { init: 0 });
+  const k = m.reg('k', UInt(Math.max(bitsFor(DW), laneBits, bitsFor(c.logitsDepth), bitsFor(FLUSH_CYCLES)) + 1), { init: 0 });
+  const fail = (codeValue: number): void => {
+    failCode.set(codeValue);
+    fsm.goto('fail');
+  };
+
+  // Watchdog: cycles since the last state change or memory access.
+  const progress = m.wire('progress', Bool, { default: 0 });
+  const stateQ = m.reg('state_seen', UInt(fsm.reg.width), { init: 0 });
+  stateQ.set(fsm.reg);
+  const watchdog = m.reg('watchdog', UInt(WATCHDOG_BITS), { init: 0 });
+  m.when(isIdle.or(progress).or(stateQ.ne(fsm.reg)), () => watchdog.set(0)).otherwise(() => watchdog.set(watchdog.add(1).trunc(WATCHDOG_BITS)));
+
+  // ---- layer registers -------------------------------------------------------------------
+  const wideBits = (depth: number): number => Math.max(addrBitsOf(depth), d) + 2;
+  const inBytes = m.reg('in_bytes', UInt(3 * d), { init: 0 });
+  const outCount = m.reg('out_count', UInt(3 * d), { init: 0 });
+  const planeSize = m.reg('plane_size', UInt(2 * d), { init: 0 });
+  const inPlane = m.reg('in_plane', UInt(2 * d), { init: 0 });
+  const bNeed = m.reg('b_need', UInt(d + bpo.width), { init: 0 });
+  const o0 = m.reg('o0', UInt(d + 1), { init: 0 });
+  const groupEnd = m.reg('group_end', UInt(d + 1), { init: 0 });
+  const lanes = m.reg('lanes', UInt(laneBits), { init: 0 });
+  const idxPtr = m.reg('idx_ptr', UInt(wideBits(c.idxDepth)), { init: 0 });
+  const ceTile = m.reg('ce_tile', UInt(wideBits(sd ? c.ceDepth : c.wDepth)), { init: 0 });
+  const count = m.reg('count', UInt(d), { init: 0 });
+  const oy = m.reg('oy', UInt(d), { init: 0 });
+  const ox0 = m.reg('ox0', UInt(d), { init: 0 });
+  const pixOff = m.reg('pix_off', UInt(2 * d), { init: 0 });
+  const cols = m.reg('cols', UInt(colBits), { init: 0 });
+  const tileMacs = m.reg('tile_macs', UInt(bitsFor(P * Q)), { init: 0 });
+  const bTileBase = m.reg('b_tile_base', UInt(cw.bAddr + 1 + d + bpo.width), { init: 0 });
+  const o0Plane = m.reg('o0_plane', UInt(3 * d + 1), { init: 0 });
+  const heldValid = m.reg('held_valid', Bool, { init: 0 });
+  const heldBlock = m.reg('held_block', UInt(c.blockIndexBits), { init: 0 });
+  const laneBias = Array.from({ length: P }, (_, o) => m.reg(`lane_bias${o}`, SInt(c.accBits), { init: 0 }));
+  const laneMult = Array.from({ length: P }, (_, o) => m.reg(`lane_mult${o}`, UInt(c.multiplierBits), { init: 0 }));
+  const laneShift = Array.from({ length: P }, (_, o) => m.reg(`lane_shift${o}`, UInt(cw.dims.requantShiftBits), { init: 0 }));
+
+  // ---- descriptor checks (sw/engine/descriptor.ts descriptorError, same order) -------------
+  const kindOk = select(kind, LAYER_KINDS.map((kk) => (c.layerKinds.includes(kk) ? 1 : 0))).named('kind_ok');
+  const convOk = (inSize: Value, outSize: Value): Value => {
+    const kernel = mux(isConv3, 3, 1);
+    const span = inSize.add(padding.shl(1)).sub(kernel).asSigned().named('conv_span'); // H + 2p - k
+    const steps = mux(stride2, span.shr(1), span); // floor(span / s) for s = 1, 2
+    return span.ge(0).and(outSize.ne(0)).and(steps.eq(outSize.sub(1).asSigned()));
+  };
+  const rowsOk = mux(isConv3, rows.eq(C.mul(3)), rows.ne(0).and(rows.mul(3).ge(C)).and(rows.sub(1).trunc(d).mul(3).lt(C)));
+  const chanEnd = chanBase.add(O).named('chan_end');
+  const checks: [Value, number][] = [
+    [kindOk.not(), ERROR_CODES.unknownKind],
+    [C.eq(0).or(H.eq(0)).or(W.eq(0)), ERROR_CODES.shape],
+    [actIn.add(inBytes).gt(actBytes), ERROR_CODES.address],
+    [isPool.and(O.ne(C).or(outH.ne(H.srl(1))).or(outW.ne(W.srl(1))).or(outH.eq(0)).or(outW.eq(0)).or(isFinal)), ERROR_CODES.shape],
+    // The RTL runs stride 1 and 2 and padding 0 and 1 (the address generator's range).
+    [isPool.not().and(stride.eq(0).or(stride.gt(2)).or(padding.gt(1))), ERROR_CODES.shape],
+    [isPool.not().and(isLinear).and(H.ne(1).or(W.ne(1)).or(stride.ne(1)).or(padding.ne(0))), ERROR_CODES.shape],
+    [isPool.not().and(convOk(H, outH).and(convOk(W, outW)).not()), ERROR_CODES.shape],
+    [isPool.not().and(O.eq(0).or(rowsOk.not()).or(G.eq(0))), ERROR_CODES.shape],
+    ...(sd ? [[isPool.not().and(bpo.eq(0).or(bpo.gt(2 ** c.blockIndexBits))), ERROR_CODES.shape] as [Value, number]] : []),
+    [isPool.not().and(chanEnd.gt(c.biasDepth).or(isFinal.not().and(chanEnd.gt(c.quantDepth)))), ERROR_CODES.address],
+    ...(sd ? [[isPool.not().and(bBase.add(bNeed).gt(c.bDepth)), ERROR_CODES.address] as [Value, number]] : []),
+    [mux(isFinal, outCount.gt(c.logitsDepth), actOut.add(outCount).gt(actBytes)), ERROR_CODES.address],
+  ];
+  const checkCode = checks.reduceRight<Value>((acc, [bad, codeValue]) => mux(bad, codeValue, acc), lit(0, UInt(3))).named('check_code');
+
+  // ---- row source: the index selector (sd) or a row counter (dense) -----------------------
+  const fetch = m.wire('fetch', Bool, { default: 0 });
+  const selStart = m.wire('sel_start', Bool, { default: 0 });
+  let src: { valid: Value; c: Value; kh: Value; block: Value; index: Value; last: Value };
+  const denseRow = m.reg('dense_row', UInt(d), { init: 0 });
+  const denseC = m.reg('dense_c', UInt(d), { init: 0 });
+  const denseKh = m.reg('dense_kh', UInt(2), { init: 0 });
+  if (sd) {
+    const sel = m.instance('selector', IndexSelector({ addrBits: cw.idxAddr, cBits: d, blockBits: c.blockIndexBits }), {
+      clk, rst: rst.or(isIdle), start: selStart, base: idxPtr.trunc(cw.idxAddr), out_ready: fetch, mem_data: idx!.data,
+    });
+    idx!.re.set(sel.io.memEn);
+    idx!.addr.set(sel.io.memAddr);
+    src = { valid: sel.io.outValid, c: sel.io.outC, kh: sel.io.outKh, block: sel.io.outBlock, index: sel.io.outIndex, last: sel.io.outLast };
+    m.when(idx!.re.and(isIdle.not()), () => { inc.idxReads.set(1); progress.set(1); });
+  } else {
+    src = {
+      valid: lit(1, Bool), c: mux(isConv3, denseC, denseRow), kh: mux(isConv3, denseKh, 0), block: lit(0, UInt(1)), index: denseRow,
+      last: denseRow.eq(count.sub(1).trunc(d)),
+    };
+    m.when(selStart, () => { denseRow.set(0); denseC.set(0); denseKh.set(0); });
+    m.when(fetch, () => {
+      denseRow.set(denseRow.add(1).trunc(d));
+      m.when(denseKh.eq(2), () => { denseKh.set(0); denseC.set(denseC.add(1).trunc(d)); }).otherwise(() => denseKh.set(denseKh.add(1).trunc(2)));
+    });
+  }
+  const reloadNeeded = sd ? heldValid.not().or(src.block.ne(heldBlock)).named('reload_needed') : lit(0, Bool);
+
+  // The row being tapped.
+  const rowC = m.reg('row_c', UInt(d), { init: 0 });
+  const rowKh = m.reg('row_kh', UInt(2), { init: 0 });
+  const rowLast = m.reg('row_last', Bool, { init: 0 });
+  const tapJ = m.reg('tap_j', UInt(2), { init: 0 });
+  const slot = m.reg('slot', UInt(2), { init: 0 });
+  const weightAddr = ceTile.add(src.index).named('weight_addr');
+  const weightPort = sd ? ce! : wmem!;
+  m.when(fetch, () => {
+    weightPort.re.set(1);
+    weightPort.addr.set(weightAddr.trunc(weightPort.addr.width));
+    rowC.set(src.c);
+    rowKh.set(src.kh);
+    rowLast.set(src.last);
+    tapJ.set(0);
+    slot.set(0);
+    inc.weightReads.set(1);
+    inc.rowsWalked.set(1);
+    progress.set(1);
+    fsm.goto('tap');
+  });
+
+  // B reload: lane 0 is read where the reload starts, lanes 1.. in bload (one per cycle), each
+  // written into its lane register a cycle after its read; the row is fetched with the last write.
+  const bAddr = m.reg('b_next_addr', UInt(bTileBase.width + 1), { init: 0 });
+  const startReload = m.wire('start_reload', Bool, { default: 0 });
+  const cfgWe = m.wire('cfg_we', Bool, { default: 0 });
+  if (sd) {
+    const first = bTileBase.add(src.block).named('b_first');
+    m.when(startReload, () => {
+      bmem!.re.set(1);
+      bmem!.addr.set(first.trunc(cw.bAddr));
+      bAddr.set(first.add(bpo).resize(bAddr.width));
+      heldBlock.set(src.block);
+      heldValid.set(1);
+      k.set(1);
+      inc.bReads.set(1);
+      progress.set(1);
+      fsm.goto('bload');
+    });
+  }
+  // Continues the walk after a row's last tap (or before the first row).
+  const nextRow = (): void => {
+    m.when(reloadNeeded, () => startReload.set(1)).otherwise(() => fetch.set(1));
+  };
+
+  // ---- taps: address generator, rebuild engine (sd) or W columns (dense), PE array ---------
+  const tapOffer = fsm.is('tap').and(slot.eq(0)).named('tap_offer');
+  const liveTap = tapOffer.and(isConv3.or(rowC.mul(3).add(tapJ).lt(C))).named('live_tap');
+  const tapChannel = mux(isConv3, rowC, rowC.mul(3).add(tapJ).trunc(d)).named('tap_channel');
+  const act = m.instance('act_addr', ActAddrGen({ cols: Q, addrBits: aa, dimBits: d }), {
+    clk, rst, base: actIn, h: H, w: W, out_w: outW, stride2, pad: padding.bit(0), z_in: zIn,
+    req_valid: liveTap, c: tapChannel, kh: mux(isConv3, rowKh, 0), kw: mux(isConv3, tapJ, 0), oy, ox0,
+  });
+  act.io.bankData.forEach((b, i) => b.set(actRdata[i]!));
+
+  // Weights of the tap per lane, and how many cycles they lead the activations by.
+  let laneWeights: Value[];
+  let sourceLatency: number;
+  if (sd) {
+    const rb = m.instance('rebuild', RebuildEngine({ basis: S, expBits: c.ceExpBits, shiftBits: c.rebuildShiftBits, lanes: P }), {
+      clk, rst, cfg_we: cfgWe, cfg_lane: k.sub(1).trunc(Math.max(1, Math.ceil(Math.log2(P)))),
+      cfg_bword: bmem!.data, in_valid: liveTap, in_codes: ce!.data, in_col: tapJ,
+    });
+    laneWeights = rb.io.weights;
+    sourceLatency = 2;
+    const cw2 = c.ceExpBits;
+    const nonZero = Array.from({ length: P * S }, (_, i) => ce!.data.slice(i * (cw2 + 1) + cw2 - 1, i * (cw2 + 1)).orR());
+    m.when(liveTap, () => {
+      inc.rebuiltWeights.set(lanes);
+      inc.rebuildShiftAdds.set(addTree(nonZero).resize(inc.rebuildShiftAdds.width));
+    });
+  } else {
+    laneWeights = Array.from({ length: P }, (_, o) => select(tapJ, Array.from({ length: S }, (_, j) => wmem!.data.slice((o * S + j) * 8 + 7, (o * S + j) * 8).asSigned())));
+    sourceLatency = 0;
+  }
+  const delayed: Value[][] = [laneWeights];
+  for (let s = 1; s <= ACT_LATENCY[2] - sourceLatency; s++) {
+    delayed.push(laneWeights.map((_, o) => {
+      const r = m.reg(`w_d${s}_${o}`, SInt(8), { init: 0 });
+      r.set(delayed[s - 1]![o]!);
+      return r;
+    }));
+  }
+  const peWeights = laneWeights.map((_, o) => mux(stride2, delayed[ACT_LATENCY[2] - sourceLatency]![o]!, delayed[ACT_LATENCY[1] - sourceLatency]![o]!));
+  const peLoad = fsm.is('wstart');
+  const capture = m.wire('capture', Bool, { default: 0 });
+  const shSel = m.wire('sh_sel', UInt(Math.max(1, Math.ceil(Math.log2(P * Q)))), { default: 0 });
+  const peConn: Record<string, Value> = { clk, rst, load: peLoad, en: act.io.outValid, capture, sh_sel: shSel };
+  peWeights.forEach((w, o) => { peConn[`w${o}`] = w; peConn[`bias${o}`] = laneBias[o]!; });
+  act.io.acts.forEach((a, q) => { peConn[`a${q}`] = a; });
+  const pe = m.instance('pe', PeArray({ rows: P, cols: Q, accBits: c.accBits }), peConn);
+  const shAcc = pe.port('sh_acc');
+  m.when(liveTap, () => inc.macs.set(tileMacs));
+  const actReadCount = addTree(act.io.bankEn.map((e) => e.zext(1)));
+
+  // ---- drain: shadow -> requantizer -> ACT, or -> LOGITS -----------------------------------
+  const drainLane = m.reg('drain_lane', UInt(laneBits), { init: 0 });
+  const drainCol = m.reg('drain_col', UInt(colBits), { init: 0 });
+  const laneOff = m.reg('lane_off', UInt(3 * d + 2), { init: 0 });
+  const draining = fsm.is('drain').named('draining');
+  const requant = m.instance('requant', Requant({ accBits: c.accBits, multiplierBits: c.multiplierBits, shiftBits: cw.dims.requantShiftBits }), {
+    clk, rst, in_valid: draining.and(isFinal.not()), acc: shAcc,
+    mult: select(drainLane, laneMult), shift: select(drainLane, laneShift), z_out: zOut, lo: clampLo,
+  });
+  const drainAddr = laneOff.add(drainCol).named('drain_addr');
+  let waddrPipe: Value = drainAddr;
+  for (let s = 0; s < REQUANT_LATENCY; s++) {
+    const r = m.reg(`drain_addr_q${s}`, UInt(drainAddr.width), { init: 0 });
+    r.set(waddrPipe);
+    waddrPipe = r;
+  }
+
+  // ---- max-pool --------------------------------------------------------------------------
+  const poolCh = m.reg('pool_ch', UInt(d), { init: 0 });
+  const poolY = m.reg('pool_y', UInt(d), { init: 0 });
+  const poolX = m.reg('pool_x', UInt(d), { init: 0 });
+  const poolR = m.reg('pool_r', UInt(2), { init: 0 });
+  const poolRow = m.reg('pool_row', UInt(aa + 2), { init: 0 });    // address of (ch, 2y, 0)
+  const poolChan = m.reg('pool_chan', UInt(aa + 2), { init: 0 });  // address of (ch, 0, 0)
+  const poolOut = m.reg('pool_out', UInt(aa + 1), { init: 0 });    // address of the output being read
+  const poolRead = fsm.is('pool').named('pool_read');
+  const poolAddr = poolRow.add(poolX.shl(1)).add(mux(poolR.bit(1), W, 0)).add(poolR.bit(0)).resize(aa).named('pool_addr');
+  const bankBits = bankBitsOf(Q);
+  const poolBank = bankBits > 0 ? poolAddr.slice(bankBits - 1, 0) : lit(0, UInt(1));
+  const poolWord = poolAddr.slice(aa - 1, bankBits).resize(cw.actWord);
+  const poolTag = m.reg('pool_tag', UInt(2), { init: 0 });
+  const poolTagValid = m.reg('pool_tag_valid', Bool, { init: 0 });
+  const poolBankQ = m.reg('pool_bank_q', UInt(Math.max(1, bankBits)), { init: 0 });
+  const poolOutQ = m.reg('pool_out_q', UInt(aa + 1), { init: 0 });
+  poolTag.set(poolR);
+  poolTagValid.set(poolRead);
+  poolBankQ.set(poolBank.resize(poolBankQ.width));
+  poolOutQ.set(poolOut);
+  const poolData = bankBits > 0 ? select(poolBankQ, actRdata) : actRdata[0]!;
+  const xs = Array.from({ length: 3 }, (_, i) => {
+    const r = m.reg(`pool_x${i}`, SInt(8), { init: 0 });
+    m.when(poolTagValid.and(poolTag.eq(i)), () => r.set(poolData));
+    return r;
+  });
+  const lastWindow = poolTagValid.and(poolTag.eq(3));
+  const mp = m.instance('maxpool', MaxPool2(), { clk, rst, in_valid: lastWindow, x0: xs[0]!, x1: xs[1]!, x2: xs[2]!, x3: poolData });
+  const poolWriteAddr = m.reg('pool_waddr', UInt(aa + 1), { init: 0 });
+  poolWriteAddr.set(poolOutQ);
+  const poolY8 = mux(mp.io.y.lt(clampLo), clampLo, mp.io.y).named('pool_y_clamped');
+
+  // ---- ACT bank ports and the single ACT write port ---------------------------------------
+  for (let b = 0; b < Q; b++) {
+    const poolHit = poolRead.and(bankBits > 0 ? poolBank.eq(b) : lit(1, Bool));
+    actRe[b]!.set(mux(poolRead, poolHit, act.io.bankEn[b]!));
+    actRaddr[b]!.set(mux(poolRead, poolWord, act.io.bankAddr[b]!));
+  }
+  const drainWrite = requant.io.outValid;
+  actWe.set(drainWrite.or(mp.io.outValid));
+  actWaddr.set(mux(mp.io.outValid, poolWriteAddr.trunc(aa), actOut.add(waddrPipe).trunc(aa)));
+  actWdata.set(mux(mp.io.outValid, poolY8, requant.io.y).asUnsigned());
+  m.when(actWe, () => { inc.actWrites.set(1); progress.set(1); });
+  m.when(poolRead, () => inc.actReads.set(1)).otherwise(() => inc.actReads.set(actReadCount.resize(inc.actReads.width)));
+
+  // ---- argmax pass over LOGITS -----------------------------------------------------------
+  const amaxValid = m.reg('amax_valid', Bool, { init: 0 });
+  amaxValid.set(fsm.is('amax').and(k.lt(outCount)));
+  const argmax = m.instance('argmax', Argmax({ valueBits: c.accBits, indexBits: cw.resultBits }), {
+    clk, rst, start: fsm.is('amax').and(k.eq(0)), in_valid: amaxValid, value: logits.data.asSigned(),
+  });
+
+  // ---- the walk --------------------------------------------------------------------------
+  const macLoop = ['tinit', 'wstart', 'wcount', 'wrow', 'tap', 'bload', 'flush', 'drain', 'dtail', 'ptile'] as const;
+  const inMacLoop = macLoop.map((s) => fsm.is(s)).reduce((a, b) => a.or(b));
+  m.when(inMacLoop.and(liveTap.not()), () => inc.stalls.set(1));
+  m.when(isIdle.not(), () => inc.cycles.set(1));
+
+  fsm.state('idle', () => {
+    m.when(start, () => {
+      descPtr.set(0);
+      layer.set(0);
+      doneFlag.set(0);
+      errorFlag.set(0);
+      code.set(0);
+      result.set(0);
+      fsm.goto('next');
+    });
+  });
+  fsm.state('next', () => {
+    k.set(0);
+    m.when(descPtr.add(DW).gt(c.descDepth), () => fail(ERROR_CODES.address)).otherwise(() => fsm.goto('fetch'));
+  });
+  fsm.state('fetch', () => {
+    m.when(k.lt(DW), () => {
+      desc.re.set(1);
+      desc.addr.set(descPtr.add(k).trunc(cw.descAddr));
+      inc.descReads.set(1);
+      progress.set(1);
+    });
+    descWords.forEach((w, i) => m.when(k.eq(i + 1), () => w.set(desc.data)));
+    k.set(k.add(1).trunc(k.width));
+    m.when(k.eq(DW), () => fsm.goto('check1'));
+  });
+  fsm.state('check1', () => {
+    inBytes.set(C.mul(H).mul(W).resize(inBytes.width));
+    outCount.set(O.mul(outH).mul(outW).resize(outCount.width));
+    planeSize.set(outH.mul(outW));
+    inPlane.set(H.mul(W));
+    bNeed.set(O.mul(bpo).resize(bNeed.width));
+    fsm.goto('check2');
+  });
+  fsm.state('check2', () => {
+    m.when(checkCode.ne(0), () => { failCode.set(checkCode); fsm.goto('fail'); })
+      .elseWhen(isPool, () => fsm.goto('pinit'))
+      .otherwise(() => fsm.goto('linit'));
+  });
+
+  // MAC layer.
+  const groupEndFrom = (first: Value): Value => mux(first.add(G).gt(O), O, first.add(G)).resize(d + 1);
+  fsm.state('linit', () => {
+    o0.set(0);
+    groupEnd.set(groupEndFrom(lit(0, UInt(1))));
+    idxPtr.set(idxBase.resize(idxPtr.width));
+    ceTile.set(weightBase.resize(ceTile.width));
+    k.set(0);
+    fsm.goto('tinit');
+  });
+  const laneCount = mux(groupEnd.sub(o0).trunc(d + 1).gt(P), P, groupEnd.sub(o0).trunc(d + 1)).resize(laneBits).named('lane_count');
+  fsm.state('tinit', () => {
+    lanes.set(laneCount);
+    const chan = chanBase.add(o0).add(k).named('chan_addr');
+    m.when(k.lt(laneCount), () => {
+      bias.re.set(1);
+      bias.addr.set(chan.trunc(cw.biasAddr));
+      inc.biasReads.set(1);
+      progress.set(1);
+      m.when(isFinal.not(), () => {
+        quant.re.set(1);
+        quant.addr.set(chan.trunc(cw.quantAddr));
+        inc.quantReads.set(1);
+      });
+    });
+    for (let o = 0; o < P; o++) {
+      m.when(k.eq(o + 1), () => {
+        laneBias[o]!.set(bias.data.asSigned());
+        laneMult[o]!.set(quant.data.slice(c.multiplierBits - 1, 0));
+        laneShift[o]!.set(quant.data.slice(c.multiplierBits + cw.dims.requantShiftBits - 1, c.multiplierBits));
+      });
+    }
+    bTileBase.set(bBase.add(o0.mul(bpo)).resize(bTileBase.width));
+    o0Plane.set(o0.mul(planeSize).resize(o0Plane.width));
+    oy.set(0);
+    ox0.set(0);
+    pixOff.set(0);
+    heldValid.set(0);
+    k.set(k.add(1).trunc(k.width));
+    m.when(k.eq(laneCount), () => fsm.goto('wstart'));
+  });
+  const colsNow = mux(outW.sub(ox0).trunc(d).gt(Q), Q, outW.sub(ox0).trunc(d)).resize(colBits).named('cols_now');
+  fsm.state('wstart', () => {
+    selStart.set(1);
+    cols.set(colsNow);
+    tileMacs.set(lanes.mul(colsNow).resize(tileMacs.width));
+    if (sd) m.when(idxPtr.ge(c.idxDepth), () => fail(ERROR_CODES.address)).otherwise(() => fsm.goto('wcount'));
+    else fsm.goto('wcount');
+  });
+  fsm.state('wcount', () => {
+    progress.set(1);
+    if (sd) {
+      const cnt = idx!.data.slice(d - 1, 0);
+      count.set(cnt);
+      inc.rowsSkipped.set(rows.sub(cnt).trunc(d).resize(inc.rowsSkipped.width));
+      m.when(idxPtr.add(cnt).ge(c.idxDepth).or(ceTile.add(cnt).gt(c.ceDepth)), () => fail(ERROR_CODES.address))
+        .elseWhen(cnt.eq(0), () => { k.set(0); fsm.goto('flush'); })
+        .otherwise(() => fsm.goto('wrow'));
+    } else {
+      count.set(rows);
+      m.when(ceTile.add(rows).gt(c.wDepth), () => fail(ERROR_CODES.address)).otherwise(() => fsm.goto('wrow'));
+    }
+  });
+  fsm.state('wrow', () => nextRow());
+  fsm.state('tap', () => {
+    const slotEnd = mux(stride2, slot.eq(2), lit(1, Bool));
+    slot.set(mux(slotEnd, 0, slot.add(1).trunc(2)));
+    m.when(slotEnd, () => {
+      m.when(tapJ.ne(2), () => tapJ.set(tapJ.add(1).trunc(2)))
+        .elseWhen(rowLast, () => { k.set(0); fsm.goto('flush'); })
+        .otherwise(() => nextRow());
+    });
+    m.when(tapOffer, () => progress.set(1));
+  });
+  if (sd) {
+    fsm.state('bload', () => {
+      cfgWe.set(1);
+      progress.set(1);
+      m.when(k.lt(lanes), () => {
+        bmem!.re.set(1);
+        bmem!.addr.set(bAddr.trunc(cw.bAddr));
+        bAddr.set(bAddr.add(bpo).trunc(bAddr.width));
+        inc.bReads.set(1);
+      });
+      k.set(k.add(1).trunc(k.width));
+      m.when(k.eq(lanes), () => fetch.set(1));
+    });
+  } else {
+    fsm.state('bload', () => fsm.goto('fail'));
+  }
+  fsm.state('flush', () => {
+    k.set(k.add(1).trunc(k.width));
+    laneOff.set(o0Plane.add(pixOff).resize(laneOff.width));
+    drainLane.set(0);
+    drainCol.set(0);
+    m.when(k.eq(FLUSH_CYCLES - 1), () => { capture.set(1); fsm.goto('drain'); });
+  });
+  fsm.state('drain', () => {
+    progress.set(1);
+    shSel.set(drainLane.mul(Q).add(drainCol).resize(shSel.width));
+    m.when(isFinal, () => {
+      logitsWe.set(1);
+      logitsWaddr.set(drainAddr.trunc(cw.logitsAddr));
+      logitsWdata.set(shAcc.asUnsigned());
+      inc.logitsWrites.set(1);
+    });
+    const colEnd = drainCol.eq(cols.sub(1).trunc(colBits));
+    drainCol.set(mux(colEnd, 0, drainCol.add(1).trunc(colBits)));
+    m.when(colEnd, () => {
+      drainLane.set(drainLane.add(1).trunc(laneBits));
+      laneOff.set(laneOff.add(planeSize).trunc(laneOff.width));
+      m.when(drainLane.eq(lanes.sub(1).trunc(laneBits)), () => { k.set(0); fsm.goto('dtail'); });
+    });
+  });
+  fsm.state('dtail', () => {
+    k.set(k.add(1).trunc(k.width));
+    m.when(k.eq(REQUANT_LATENCY - 1), () => fsm.goto('ptile'));
+  });
+  const nextLayer = (): void => {
+    descPtr.set(descPtr.add(DW).trunc(descPtr.width));
+    layer.set(layer.add(1).trunc(cw.layerBits));
+    fsm.goto('next');
+  };
+  fsm.state('ptile', () => {
+    const nextOx = ox0.add(Q);
+    m.when(nextOx.lt(outW), () => {
+      ox0.set(nextOx.trunc(d));
+      pixOff.set(pixOff.add(Q).trunc(pixOff.width));
+      fsm.goto('wstart');
+    }).otherwise(() => {
+      ox0.set(0);
+      pixOff.set(pixOff.add(cols).trunc(pixOff.width));
+      m.when(oy.add(1).lt(outH), () => {
+        oy.set(oy.add(1).trunc(d));
+        fsm.goto('wstart');
+      }).otherwise(() => {
+        const o0Next = o0.add(lanes).trunc(d + 1);
+        o0.set(o0Next);
+        ceTile.set(ceTile.add(count).trunc(ceTile.width));
+        m.when(o0Next.eq(groupEnd), () => {
+          groupEnd.set(groupEndFrom(o0Next));
+          idxPtr.set(idxPtr.add(count).add(1).trunc(idxPtr.width));
+        });
+        k.set(0);
+        m.when(o0Next.ne(O), () => fsm.goto('tinit'))
+          .elseWhen(isFinal, () => fsm.goto('amax'))
+          .otherwise(() => nextLayer());
+      });
+    });
+  });
+  fsm.state('amax', () => {
+    m.when(k.lt(outCount), () => {
+      logits.re.set(1);
+      logits.addr.set(k.trunc(cw.logitsAddr));
+      progress.set(1);
+    });
+    k.set(k.add(1).trunc(k.width));
+    m.when(k.eq(outCount), () => fsm.goto('finish'));
+  });
+  fsm.state('finish', () => {
+    result.set(argmax.io.index);
+    doneFlag.set(1);
+    fsm.goto('idle');
+  });
+
+  // Max-pool layer: outputs in order (ch, y, x), four one-byte reads each.
+  fsm.state('pinit', () => {
+    poolCh.set(0);
+    poolY.set(0);
+    poolX.set(0);
+    poolR.set(0);
+    poolRow.set(actIn.resize(poolRow.width));
+    poolChan.set(actIn.resize(poolChan.width));
+    poolOut.set(actOut.resize(poolOut.width));
+    fsm.goto('pool');
+  });
+  fsm.state('pool', () => {
+    progress.set(1);
+    poolR.set(poolR.add(1).trunc(2));
+    m.when(poolR.eq(3), () => {
+      poolOut.set(poolOut.add(1).trunc(poolOut.width));
+      m.when(poolX.add(1).lt(outW), () => poolX.set(poolX.add(1).trunc(d))).otherwise(() => {
+        poolX.set(0);
+        m.when(poolY.add(1).lt(outH), () => {
+          poolY.set(poolY.add(1).trunc(d));
+          poolRow.set(poolRow.add(W.shl(1)).trunc(poolRow.width));
+        }).otherwise(() => {
+          poolY.set(0);
+          const nextChan = poolChan.add(inPlane).trunc(poolChan.width);
+          poolChan.set(nextChan);
+          poolRow.set(nextChan);
+          poolCh.set(poolCh.add(1).trunc(d));
+          m.when(poolCh.add(1).eq(C), () => { k.set(0); fsm.goto('ptail'); });
+        });
+      });
+    });
+  });
+  fsm.state('ptail', () => {
+    k.set(k.add(1).trunc(k.width));
+    m.when(k.eq(1), () => nextLayer());
+  });
+  fsm.state('fail', () => {
+    errorFlag.set(1);
+    code.set(failCode);
+    fsm.goto('idle');
+  });
+  // The watchdog bounds every state.
+  m.when(isIdle.not().and(fsm.is('fail').not()).and(watchdog.andR()), () => fail(ERROR_CODES.watchdog));
+  return { start, busy };
+}, { name: (p) => `sd_controller_${p.config.mode}_${configHash(p.config).slice(0, 8)}` });
