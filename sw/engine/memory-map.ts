@@ -75,7 +75,7 @@ export interface MemoryMap {
 }
 
 /** Host words of the CSR block (docs/engine.md "CSR block"). */
-export const CSR_WORDS = 16;
+export const CSR_WORDS = 32;
 
 function memory(name: MemoryName, word: WordLayout, depth: number, depthField: keyof EngineConfig, order: string, opts: { banks?: number; contents?: 'model' | 'runtime'; formats?: Record<string, WordLayout> } = {}): MemorySpec {
   const banks = opts.banks ?? 1;
