@@ -8,7 +8,7 @@
  *   layer:        next 1, fetch DESC_WORDS + 1, check 2
  *   MAC layer:    init 1; per output tile lanes + 1 (BIAS/QUANT into lane registers);
  *                 per pixel tile: start 1, count 1, [K > 0: first row 1, 3 taps per kept row of
- *                 TAP_SLOT cycles (1; stride 2: 3), one cycle per B word of a lane reload],
+ *                 tapSlot cycles (1; stride 2 with P_c > 1: 3), one cycle per B word of a lane reload],
  *                 flush FLUSH_CYCLES, drain lanes x cols, tail REQUANT_LATENCY, advance 1
  *   final layer:  + argmax pass over LOGITS (outputs + 1), finish 1
  *   max-pool:     init 1, 4 reads per output, tail 2
@@ -34,11 +34,14 @@ import { Requant, REQUANT_LATENCY } from './requant.js';
 
 /** Cycles between the last tap of a walk and the shadow capture (act-addr + PE latency). */
 export const FLUSH_CYCLES = 5;
-/** Cycles of one tap: stride 1 one; stride 2 three (the address generator takes two beats and holds its input one cycle after them). */
-export const tapSlot = (stride: number): number => (stride === 2 ? 3 : 1);
+/**
+ * Cycles of one tap: one; at stride 2 with P_c > 1 three (the address generator takes two beats and
+ * holds its input the cycle after its first beat, so a tap every third cycle never waits).
+ */
+export const tapSlot = (stride: number, cols: number): number => (stride === 2 && cols > 1 ? 3 : 1);
 export const WATCHDOG_BITS = 10;
-/** Latency of the address generator per stride (docs/engine.md "Blocks"). */
-const ACT_LATENCY = { 1: 4, 2: 5 } as const;
+/** Latency of the address generator: 4, one more for the second beat of stride 2 (P_c > 1). */
+const actLatency = (stride2: boolean, cols: number): number => (stride2 && cols > 1 ? 5 : 4);
 
 export interface ControllerParams {
   config: EngineConfig;
@@ -345,14 +348,14 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     sourceLatency = 0;
   }
   const delayed: Value[][] = [laneWeights];
-  for (let s = 1; s <= ACT_LATENCY[2] - sourceLatency; s++) {
+  for (let s = 1; s <= actLatency(true, Q) - sourceLatency; s++) {
     delayed.push(laneWeights.map((_, o) => {
       const r = m.reg(`w_d${s}_${o}`, SInt(8), { init: 0 });
       r.set(delayed[s - 1]![o]!);
       return r;
     }));
   }
-  const peWeights = laneWeights.map((_, o) => mux(stride2, delayed[ACT_LATENCY[2] - sourceLatency]![o]!, delayed[ACT_LATENCY[1] - sourceLatency]![o]!));
+  const peWeights = laneWeights.map((_, o) => mux(stride2, delayed[actLatency(true, Q) - sourceLatency]![o]!, delayed[actLatency(false, Q) - sourceLatency]![o]!));
   const peLoad = fsm.is('wstart');
   const capture = m.wire('capture', Bool, { default: 0 });
   const shSel = m.wire('sh_sel', UInt(Math.max(1, Math.ceil(Math.log2(P * Q)))), { default: 0 });
@@ -545,7 +548,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   });
   fsm.state('wrow', () => nextRow());
   fsm.state('tap', () => {
-    const slotEnd = mux(stride2, slot.eq(2), lit(1, Bool));
+    const slotEnd = tapSlot(2, Q) === 3 ? mux(stride2, slot.eq(2), lit(1, Bool)) : lit(1, Bool);
     slot.set(mux(slotEnd, 0, slot.add(1).trunc(2)));
     m.when(slotEnd, () => {
       m.when(tapJ.ne(2), () => tapJ.set(tapJ.add(1).trunc(2)))

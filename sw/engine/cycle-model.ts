@@ -12,7 +12,7 @@
  *     final layer    + argmax pass (outputs + 1) + finish 1
  *   max-pool         init 1 + 4 per output + tail 2
  *
- * slot = 1 cycle per tap at stride 1, 3 at stride 2. A B reload happens when a kept row's block
+ * slot = 1 cycle per tap, 3 at stride 2 when P_c > 1 (the address generator's two beats). A B reload happens when a kept row's block
  * differs from the block the lane registers hold (none at the start of an output tile). Stalls
  * are the cycles of the MAC loop (from the output tile's first cycle to the pixel tile's advance)
  * in which no tap enters the pipelines. The kept rows and their blocks are read from the packed
@@ -70,7 +70,7 @@ function tapsOfRow(d: Descriptor, r: KeptRow): number {
 export function layerTiming(d: Descriptor, c: EngineConfig, images: MemoryImages): LayerTiming {
   const overhead = 1 + (descriptorLayout(c).words + 1) + 2;
   if (d.kind === 'maxpool2') return { cycles: overhead + 1 + 4 * d.O * d.outH * d.outW + 2, stalls: 0, taps: 0 };
-  const slot = d.stride === 2 ? 3 : 1;
+  const slot = d.stride === 2 && c.peCols > 1 ? 3 : 1;
   const groups = keptRowsByGroup(d, c, images);
   let loop = 0;
   let taps = 0;
