@@ -6,7 +6,7 @@
 import type { IntModel } from '../../sw/quant/int-model.js';
 import type { LoadedConfig } from '../../sw/engine/config.js';
 import { inputActImage } from '../../sw/engine/act-alloc.js';
-import { runTiming } from '../../sw/engine/cycle-model.js';
+import { cycleHook, runTiming } from '../../sw/engine/cycle-model.js';
 import { GoldenEngine, type GoldenResult } from '../../sw/engine/golden.js';
 import { packModel, type PackedModel } from '../../sw/engine/pack.js';
 import type { EngineEvents } from '../../sw/engine/events.js';
@@ -38,9 +38,10 @@ export interface E2eComparison {
 /** Runs one image on the RTL (model already loaded) and on the golden model; compares everything. */
 export function compareImage(host: EngineHost, packed: PackedModel, pixels: Uint8Array, what: string): E2eComparison {
   const c = packed.config;
-  const golden = new GoldenEngine(c, packed.images).run(inputActImage(packed.map, packed.act, pixels));
+  const golden = new GoldenEngine(c, packed.images).run(inputActImage(packed.map, packed.act, pixels), { cycles: cycleHook(packed.images) });
   host.loadActivations(quantizeInput(pixels), packed.act.input.base);
-  const timing = runTiming(golden.layers, c, packed.images);
+  // Cycles through the golden model's hook; stalls from the same cycle model.
+  const timing = { cycles: golden.cycles!, stalls: runTiming(golden.layers, c, packed.images).stalls };
   const budget = 4 * timing.cycles + 10_000;
   const rtl = host.run({ timeoutCycles: budget, logits: golden.logits.length });
   const mismatches: string[] = [];
