@@ -1,13 +1,17 @@
 /**
- * `smartdeal rtl | lint | demo`: generate the example library's Verilog from a configuration,
- * run the lint gate on it, and (until the SD engine flow exists) a short simulation of each.
+ * `smartdeal rtl | lint | demo`: generate Verilog from a configuration (an engine configuration,
+ * sw/engine/config.ts, gives the SD or dense engine; an examples configuration the example
+ * library), run the lint gate on it, and a short simulation of each example.
  */
+import { readFileSync } from 'node:fs';
 import { basename, extname, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../common/user-error.js';
 import { loadExamplesConfig } from './examples/config.js';
-import { describeGateFailures, formatGateTable, formatTable, runLintGate, type GateReport } from './lint/gate.js';
-import { generateExamples, type GeneratedModule } from './lint/generate.js';
+import { generateEngine } from './engine/engine-top.js';
+import { loadConfig } from '../sw/engine/config.js';
+import { describeGateFailures, formatGateTable, formatTable, runLintGate, type GateReport, type LintTarget } from './lint/gate.js';
+import { generateExamples } from './lint/generate.js';
 
 const DEFAULT_CONFIG = 'configs/examples.json';
 const defaultOut = (config: string): string => join('rtl-out', basename(config, extname(config)));
@@ -15,12 +19,33 @@ const defaultOut = (config: string): string => join('rtl-out', basename(config, 
 interface GenerateCli { config: string; out?: string }
 interface LintCli extends GenerateCli { jobs?: string; cells: boolean }
 
-function generate(o: GenerateCli): { modules: GeneratedModule[]; out: string } {
+/** An engine configuration has a `mode`; an examples configuration lists `examples`. */
+function isEngineConfig(path: string): boolean {
+  try {
+    const raw = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    return raw !== null && typeof raw === 'object' && 'mode' in raw && !('examples' in raw);
+  } catch {
+    return false; // the examples loader reports unreadable or malformed files
+  }
+}
+
+function generate(o: GenerateCli): { modules: LintTarget[]; out: string } {
   const out = o.out ?? defaultOut(o.config);
   const started = Date.now();
-  const modules = generateExamples(loadExamplesConfig(o.config).examples, out);
+  let modules: LintTarget[];
+  let rows: string[][];
+  if (isEngineConfig(o.config)) {
+    const lc = loadConfig(o.config);
+    const engine = generateEngine(lc.config, out);
+    modules = [engine];
+    rows = [[engine.top, String(engine.files.length), String(engine.irCells)]];
+  } else {
+    const examples = generateExamples(loadExamplesConfig(o.config).examples, out);
+    modules = examples;
+    rows = examples.map((m) => [m.top, String(m.files.length), String(m.irCells)]);
+  }
   const files = new Set(modules.flatMap((m) => m.files));
-  process.stdout.write(formatTable(['module', 'files', 'ir cells'], modules.map((m) => [m.top, String(m.files.length), String(m.irCells)])) + '\n');
+  process.stdout.write(formatTable(['module', 'files', 'ir cells'], rows) + '\n');
   process.stdout.write(`wrote ${files.size} Verilog files for ${modules.length} modules to ${relative(process.cwd(), out) || '.'} in ${Date.now() - started} ms\n`);
   return { modules, out };
 }
@@ -32,7 +57,7 @@ function parseJobs(jobs: string | undefined): number | undefined {
   return n;
 }
 
-async function lint(modules: readonly GeneratedModule[], opts: { jobs?: number | undefined; cells: boolean }): Promise<GateReport> {
+async function lint(modules: readonly LintTarget[], opts: { jobs?: number | undefined; cells: boolean }): Promise<GateReport> {
   const started = Date.now();
   let done = 0;
   const report = await runLintGate(modules, {
@@ -52,7 +77,7 @@ function failIfDirty(report: GateReport): void {
 
 export function registerGeneratorCommands(program: Command): void {
   program.command('rtl')
-    .description('generate the Verilog of every module a configuration lists')
+    .description('generate the Verilog of the engine (engine configuration) or of every example a configuration lists')
     .option('--config <json>', 'configuration file', DEFAULT_CONFIG)
     .option('--out <dir>', 'output folder (default rtl-out/<config name>)')
     .action((o: GenerateCli) => { generate(o); });

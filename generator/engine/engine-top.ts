@@ -4,7 +4,8 @@
  * the CSR block and the controller with its blocks. While the engine runs, the controller owns
  * every memory port; while it is idle, the host bus does (CSR accesses are always allowed).
  */
-import { Bool, UInt, defineModule, lit, mux, select, type Value } from '../dsl/index.js';
+import { Bool, UInt, defineModule, elaborate, lit, mux, select, type Value } from '../dsl/index.js';
+import { writeVerilog } from '../emit/index.js';
 import { configHash, type EngineConfig } from '../../sw/engine/config.js';
 import { memoryMap, type MemoryName } from '../../sw/engine/memory-map.js';
 import { bankBitsOf } from './act-addr.js';
@@ -105,3 +106,18 @@ export const EngineTop = defineModule('sd_engine', (m, p: EngineTopParams) => {
   }
   host.port('act_rdata').set(bankBits > 0 ? select(hostBankQ, bankData) : bankData[0]!);
 }, { name: (p) => engineTopName(p.config) });
+
+export interface GeneratedEngine {
+  top: string;
+  /** Every module's file, children first. */
+  files: string[];
+  irCells: number;
+  modules: number;
+}
+
+/** Elaborates the engine of a configuration and writes one Verilog file per module into `outDir` (atomically). */
+export function generateEngine(c: EngineConfig, outDir: string): GeneratedEngine {
+  const design = elaborate(EngineTop({ config: c }));
+  const files = writeVerilog(design, outDir);
+  return { top: design.top.name, files, irCells: design.cellCount(), modules: design.modules.length };
+}
