@@ -1,7 +1,8 @@
 /**
- * `smartdeal rtl | lint | demo`: generate Verilog from a configuration (an engine configuration,
- * sw/engine/config.ts, gives the SD or dense engine; an examples configuration the example
- * library), run the lint gate on it, and a short simulation of each example.
+ * `smartdeal rtl | lint | demo | examples`: generate Verilog from a configuration (an engine
+ * configuration, sw/engine/config.ts, gives the SD or dense engine; an examples configuration the
+ * example library), run the lint gate on it, the MNIST flow end to end on the engine (sw/flow), and
+ * a short simulation of each example.
  */
 import { readFileSync } from 'node:fs';
 import { basename, extname, join, relative } from 'node:path';
@@ -94,6 +95,25 @@ export function registerGeneratorCommands(program: Command): void {
     });
 
   program.command('demo')
+    .description('MNIST end to end: shipped SD checkpoint (or --train), quantize, pack, generate the engine, run test images on Verilator bit-exact against the golden model; accuracy, cycles, storage')
+    .option('--images <n>', 'MNIST test images run on the RTL', '200')
+    .option('--ckpt <file>', 'checkpoint with an SD model (default: the shipped models/mnist-small-sd.ckpt)')
+    .option('--train', 'train a short model first (1 float + 1 SD epoch on 20,000 images) instead of loading one')
+    .option('--config <json>', 'SD engine configuration', 'configs/default.json')
+    .option('--dense-config <json>', 'dense baseline configuration (storage comparison)', 'configs/dense.json')
+    .option('--out <dir>', 'engine Verilog folder (default rtl-out/<config name>)')
+    .option('--work <dir>', 'integer model, packed images and summary.json', 'build/demo')
+    .action(async (o: { images: string; ckpt?: string; train?: boolean; config: string; denseConfig: string; out?: string; work: string }) => {
+      const { runEngineDemo } = await import('../sw/flow/demo.js');
+      const images = Number(o.images);
+      if (!Number.isInteger(images) || images < 1) throw new UserError(`--images: expected a positive integer, found ${JSON.stringify(o.images)}`);
+      await runEngineDemo({
+        images, config: o.config, denseConfig: o.denseConfig, rtlOut: o.out ?? defaultOut(o.config), work: o.work,
+        ...(o.ckpt !== undefined ? { ckpt: o.ckpt } : {}), ...(o.train ? { train: true } : {}),
+      });
+    });
+
+  program.command('examples')
     .description('generate the example library, lint it and run a short simulation of each module against its TypeScript model')
     .option('--config <json>', 'configuration file', DEFAULT_CONFIG)
     .option('--out <dir>', 'output folder (default rtl-out/<config name>)')
