@@ -16,7 +16,7 @@ import { makeSchedule } from '../optim/schedule.js';
 import { floatActivations, int8Activations } from '../tensor/activation-store.js';
 import { noGrad } from '../tensor/tensor.js';
 import { evaluate, trainEpoch } from '../train/loop.js';
-import { makeOptimizer, type EpochRecord, type OptimConfig, type TrainHooks } from '../train/run.js';
+import { makeOptimizer, shiftAugmenter, type EpochRecord, type OptimConfig, type TrainHooks } from '../train/run.js';
 import { SdConvLayer, SdLinearLayer, SdParams } from './sd-layers.js';
 
 export const SD_UPDATES = ['bucket', 'ste'] as const;
@@ -29,8 +29,14 @@ export interface SdTrainConfig extends OptimConfig {
   /** Bucket switching sign-counter bar. */
   bar: number;
   int8Activations: boolean;
+  /** Random shift augmentation in pixels (0 = off), as in float training. */
+  shift: number;
   /** Structural group pruning fraction for conv layers with more than one input channel. */
   pruneFraction: number;
+  /** Per-layer pruning fractions by layer name (any conv/linear layer); override `pruneFraction`. */
+  layerPrune: Record<string, number>;
+  /** Row-wise zeroing at the decomposition: Ce rows with L1 norm below this (layer units) become 0. */
+  rowThreshold: number;
   /** Weight of the L1/L2 compressibility loss on C (0 = off). */
   compressLoss: number;
   /** sw/sd decomposition settings (threshold and maxC also bound the quantizer during training). */
@@ -42,7 +48,7 @@ export interface SdTrainConfig extends OptimConfig {
 }
 
 export const DEFAULT_SD_CONFIG: SdTrainConfig = {
-  epochs: 2, batch: 32, seed: 1, update: 'ste', bar: 32, int8Activations: false, pruneFraction: 0, compressLoss: 0,
+  epochs: 2, batch: 32, seed: 1, update: 'ste', bar: 32, int8Activations: false, shift: 0, pruneFraction: 0, layerPrune: {}, rowThreshold: 0, compressLoss: 0,
   optimizer: 'adam', lr: 0.001, schedule: 'cosine', momentum: 0.9, weightDecay: 0,
   threshold: DEFAULT_DECOMPOSE_OPTIONS.threshold, maxC: DEFAULT_DECOMPOSE_OPTIONS.maxC, expBits: DEFAULT_DECOMPOSE_OPTIONS.expBits,
   blockRows: DEFAULT_DECOMPOSE_OPTIONS.blockRows, groupSize: DEFAULT_DECOMPOSE_OPTIONS.groupSize,
@@ -55,9 +61,9 @@ export function buildSdNetwork(model: FloatModel, c: SdTrainConfig): { net: Netw
   const trainC = c.update === 'ste';
   const layers = base.layers.map((l): Layer => {
     if (!(l instanceof ConvLayer) && !(l instanceof LinearLayer)) return l;
-    const prune = l instanceof ConvLayer && l.weight.shape[1]! > 1 ? c.pruneFraction : 0;
+    const prune = c.layerPrune[l.name] ?? (l instanceof ConvLayer && l.weight.shape[1]! > 1 ? c.pruneFraction : 0);
     const init = decomposeLayer(l.name, l.weight.data, l.weight.shape, {
-      threshold: c.threshold, maxC: c.maxC, expBits: c.expBits, blockRows: c.blockRows, groupSize: c.groupSize, pruneFraction: prune,
+      threshold: c.threshold, rowThreshold: c.rowThreshold, maxC: c.maxC, expBits: c.expBits, blockRows: c.blockRows, groupSize: c.groupSize, pruneFraction: prune,
     });
     if (!init) return l; // a shape that stays dense trains as a float layer
     const sd = new SdParams(init, { threshold: c.threshold, maxC: c.maxC });
@@ -90,6 +96,11 @@ export function trainSd(
   model: FloatModel, train: ImageDataset, test: ImageDataset, c: SdTrainConfig, hooks: TrainHooks = {},
 ): { model: FloatModel; sd: Record<string, SdLayer>; history: EpochRecord[]; switches: number } {
   if (!(c.pruneFraction >= 0 && c.pruneFraction < 1)) throw new UserError(`SD training: prune fraction must be in [0, 1), found ${c.pruneFraction}`);
+  if (!Number.isInteger(c.shift) || c.shift < 0 || c.shift > 8) throw new UserError(`SD training: shift must be an integer in 0..8 pixels, found ${c.shift}`);
+  for (const [name, f] of Object.entries(c.layerPrune)) {
+    if (!(f >= 0 && f < 1)) throw new UserError(`SD training: prune fraction of layer ${name} must be in [0, 1), found ${f}`);
+    if (!model.spec.layers.some((l) => 'name' in l && l.name === name)) throw new UserError(`SD training: prune fraction given for layer "${name}", the model has no such layer`);
+  }
   const { net, sdLayers } = buildSdNetwork(model, c);
   const rng = new Rng(c.seed + 1);
   const opt = makeOptimizer(net.params(), c);
@@ -101,10 +112,11 @@ export function trainSd(
   const history: EpochRecord[] = [{ epoch: 0, train: { loss: NaN, accuracy: NaN, count: 0 }, test: evaluate(net, test), seconds: 0 }];
   hooks.onEpoch?.(history[0]!);
   let switches = 0;
+  const augment = shiftAugmenter(c.shift, c.seed + 1);
   for (let epoch = 0; epoch < c.epochs; epoch++) {
     const t0 = performance.now();
     const m = trainEpoch(net, train, opt, {
-      batchSize: c.batch, rng, schedule, firstStep: epoch * steps, totalSteps: c.epochs * steps, ctx,
+      batchSize: c.batch, rng, schedule, augment, firstStep: epoch * steps, totalSteps: c.epochs * steps, ctx,
       extraLoss: c.compressLoss > 0 ? (ce) => compressibilityPenalty(ce, cTensors, c.compressLoss) : undefined,
       afterStep: () => {
         for (const s of sdLayers.values()) {

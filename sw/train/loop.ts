@@ -1,5 +1,5 @@
 import type { Rng } from '../../common/rng.js';
-import { batches, type ImageDataset } from '../data/dataset.js';
+import { batches, type Batch, type ImageDataset } from '../data/dataset.js';
 import { EVAL_CONTEXT, type ForwardContext } from '../nn/layers.js';
 import { softmaxCrossEntropy } from '../nn/loss.js';
 import type { Network } from '../nn/network.js';
@@ -24,6 +24,8 @@ export interface EpochOptions {
   ctx?: ForwardContext;
   /** Extra loss terms (e.g. compressibility) added to the cross-entropy before backward. */
   extraLoss?: (ce: Tensor) => Tensor;
+  /** Transforms each training batch before the forward pass (e.g. random shifts). */
+  augment?: (batch: Batch) => Batch;
   /** Called after each optimizer step (e.g. to apply bucket switching). */
   afterStep?: () => void;
   onBatch?: (done: number, metrics: Metrics) => void;
@@ -33,7 +35,8 @@ export interface EpochOptions {
 export function trainEpoch(net: Network, ds: ImageDataset, opt: Optimizer, o: EpochOptions): Metrics {
   const ctx = o.ctx ?? { training: true, store: floatActivations };
   let lossSum = 0, correct = 0, count = 0, step = o.firstStep;
-  for (const batch of batches(ds, o.batchSize, o.rng)) {
+  for (const raw of batches(ds, o.batchSize, o.rng)) {
+    const batch = o.augment ? o.augment(raw) : raw;
     opt.zeroGrad();
     const logits = net.forward(batch.x, ctx);
     const ce = softmaxCrossEntropy(logits, batch.labels);
