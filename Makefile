@@ -4,7 +4,7 @@ SMARTDEAL := node bin/smartdeal.js
 CONFIG ?= configs/examples.json
 OUT ?= rtl-out/$(basename $(notdir $(CONFIG)))
 
-.PHONY: deps typecheck test demo rtl lint bench train
+.PHONY: deps typecheck test demo rtl lint bench train pack sim
 
 deps:
 	@scripts/ensure-deps.sh
@@ -30,3 +30,14 @@ bench: deps
 
 train: deps
 	$(SMARTDEAL) train
+
+# The shipped MNIST SD checkpoint, quantized and packed for the SD engine; the golden model checks 100 images.
+CKPT ?= models/mnist-small-sd.ckpt
+ENGINE ?= configs/default.json
+pack: deps
+	$(SMARTDEAL) quantize --ckpt $(CKPT) --out build/quant/int-model.json
+	$(SMARTDEAL) pack --model build/quant/int-model.json --config $(ENGINE) --out build/pack --image 0 --verify 100
+
+# The engine regression on the simulators: blocks, end to end against the golden and cycle models, errors, Icarus.
+sim: deps
+	npx vitest run generator/test/engine-
