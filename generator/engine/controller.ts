@@ -1,15 +1,18 @@
 /**
  * The controller (docs/engine.md "Controller"): walks the layer descriptors in DESC, checks each
  * one, and runs it on the blocks (index selector, rebuild engine or dense W words, activation
- * address generator, PE array, requantizer, max-pool, argmax). The schedule is deliberately
- * sequential per pixel tile (walk the kept rows, let the pipelines empty, drain the P_o x P_c
- * results), so that sw/engine/cycle-model.ts can state its cycle count exactly:
+ * address generator, PE array, requantizer, max-pool, argmax). Within an output tile the pixel
+ * tiles stream back to back: the next tile's walk starts in the last tap's cycle, the finished
+ * tile is captured into the PE shadow registers as it leaves the pipeline and drains through the
+ * requantizer while the next tiles are tapped. sw/engine/cycle-model.ts states the count exactly:
  *
  *   layer:        next 1, fetch DESC_WORDS + 1, check 2
- *   MAC layer:    init 1; per output tile lanes + 1 (BIAS/QUANT into lane registers);
- *                 per pixel tile: start 1, count 1, [K > 0: first row 1, 3 taps per kept row of
- *                 tapSlot cycles (1; stride 2 with P_c > 1: 3), one cycle per B word of a lane reload],
- *                 flush FLUSH_CYCLES, drain lanes x cols, tail REQUANT_LATENCY, advance 1
+ *   MAC layer:    init 1; per output tile lanes + 1 (BIAS/QUANT into lane registers), start 1,
+ *                 count 1, first fetch 1; per kept row 3 taps of tapSlot cycles (1; stride 2 with
+ *                 P_c > 1: 3); a B reload adds lanes cycles; a tile's last tap waits until
+ *                 max(lanes x cols of the previous tile, capture latency) cycles after the previous
+ *                 tile's last tap; after the output tile's last tap: capture, drain, requantizer
+ *                 tail, advance 1
  *   final layer:  + argmax pass over LOGITS (outputs + 1), finish 1
  *   max-pool:     init 1, 4 reads per output, tail 2
  *
@@ -32,8 +35,6 @@ import { Argmax, MaxPool2 } from './pool.js';
 import { RebuildEngine } from './rebuild.js';
 import { Requant, REQUANT_LATENCY } from './requant.js';
 
-/** Cycles between the last tap of a walk and the shadow capture (act-addr + PE latency). */
-export const FLUSH_CYCLES = 5;
 /**
  * Cycles of one tap: one; at stride 2 with P_c > 1 three (the address generator takes two beats and
  * holds its input the cycle after its first beat, so a tap every third cycle never waits).
@@ -162,7 +163,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
 
   // ---- state -----------------------------------------------------------------------------
   const fsm = m.fsm('ctl', ['idle', 'next', 'fetch', 'check1', 'check2', 'linit', 'tinit', 'wstart', 'wcount', 'wrow', 'tap', 'bload',
-    'flush', 'drain', 'dtail', 'ptile', 'amax', 'finish', 'pinit', 'pool', 'ptail', 'fail'] as const);
+    'wempty', 'oflush', 'ptile', 'amax', 'finish', 'pinit', 'pool', 'ptail', 'fail'] as const);
   const isIdle = fsm.is('idle');
   busy.set(isIdle.not());
   const doneFlag = m.reg('done_flag', Bool, { init: 0 });
@@ -177,7 +178,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   layerOut.set(layer);
   resultOut.set(result);
   const descPtr = m.reg('desc_ptr', UInt(bitsFor(c.descDepth + DW)), { init: 0 });
-  const k = m.reg('k', UInt(Math.max(bitsFor(DW), laneBits, bitsFor(c.logitsDepth), bitsFor(FLUSH_CYCLES)) + 1), { init: 0 });
+  const k = m.reg('k', UInt(Math.max(bitsFor(DW), laneBits, bitsFor(c.logitsDepth)) + 1), { init: 0 });
   const fail = (codeValue: number): void => {
     failCode.set(codeValue);
     fsm.goto('fail');
@@ -206,8 +207,9 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const oy = m.reg('oy', UInt(d), { init: 0 });
   const ox0 = m.reg('ox0', UInt(d), { init: 0 });
   const pixOff = m.reg('pix_off', UInt(2 * d), { init: 0 });
-  const cols = m.reg('cols', UInt(colBits), { init: 0 });
-  const tileMacs = m.reg('tile_macs', UInt(bitsFor(P * Q)), { init: 0 });
+  // Pixels of the tile being tapped (a partial tile at the row end) and its MACs per tap = its drain length.
+  const cols = mux(outW.sub(ox0).trunc(d).gt(Q), Q, outW.sub(ox0).trunc(d)).resize(colBits).named('cols_now');
+  const tileMacs = lanes.mul(cols).resize(bitsFor(P * Q)).named('tile_macs');
   const bTileBase = m.reg('b_tile_base', UInt(cw.bAddr + 1 + d + bpo.width), { init: 0 });
   const o0Plane = m.reg('o0_plane', UInt(3 * d + 1), { init: 0 });
   const heldValid = m.reg('held_valid', Bool, { init: 0 });
@@ -275,6 +277,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const rowC = m.reg('row_c', UInt(d), { init: 0 });
   const rowKh = m.reg('row_kh', UInt(2), { init: 0 });
   const rowLast = m.reg('row_last', Bool, { init: 0 });
+  const rowFirst = m.reg('row_first', Bool, { init: 0 });
   const tapJ = m.reg('tap_j', UInt(2), { init: 0 });
   const slot = m.reg('slot', UInt(2), { init: 0 });
   const weightAddr = ceTile.add(src.index).named('weight_addr');
@@ -285,6 +288,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     rowC.set(src.c);
     rowKh.set(src.kh);
     rowLast.set(src.last);
+    rowFirst.set(src.index.eq(0));
     tapJ.set(0);
     slot.set(0);
     inc.weightReads.set(1);
@@ -318,7 +322,43 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   };
 
   // ---- taps: address generator, rebuild engine (sd) or W columns (dense), PE array ---------
-  const tapOffer = fsm.is('tap').and(slot.eq(0)).named('tap_offer');
+  // ---- tile boundaries ---------------------------------------------------------------------
+  // Pixel tiles of an output tile follow each other without a gap: the selector restarts during
+  // the last row's taps, and the next tile's first row is fetched in the last tap's cycle. A
+  // tile's last tap (its "end issue") waits until the previous tile's end issue is at least
+  // max(its drain length, capture latency) cycles back, so the drain of one tile never overlaps
+  // the next capture and the pending drain address is not overwritten before its capture.
+  const lastTile = oy.add(1).ge(outH).and(ox0.add(Q).ge(outW)).named('last_tile');
+  const gap = m.reg('gap', UInt(bitsFor(Math.max(P * Q, actLatency(true, Q) + 1))), { init: 0 });
+  const gapFree = gap.eq(0).named('gap_free');
+  const hold = fsm.is('tap').and(slot.eq(0)).and(rowLast).and(tapJ.eq(2)).and(gapFree.not()).named('end_hold');
+  const tapOffer = fsm.is('tap').and(slot.eq(0)).and(hold.not()).named('tap_offer');
+  const emptyIssue = fsm.is('wempty').and(gapFree).named('empty_issue');
+  const firstIssue = tapOffer.and(rowFirst).and(tapJ.eq(0)).or(emptyIssue).named('first_issue');
+  const endIssue = tapOffer.and(rowLast).and(tapJ.eq(2)).or(emptyIssue).named('end_issue');
+  const spacing = mux(stride2, actLatency(true, Q) + 1, actLatency(false, Q) + 1);
+  const gapNext = mux(tileMacs.gt(spacing), tileMacs, spacing).sub(1).named('gap_next');
+  m.when(endIssue, () => gap.set(gapNext.resize(gap.width)))
+    .elseWhen(gapFree.not(), () => gap.set(gap.sub(1).trunc(gap.width)));
+  // First / end marks travel beside the taps: PE load with the first tap, capture after the last.
+  const marks = (name: string, src0: Value): Value[] => {
+    const line: Value[] = [src0];
+    for (let s = 1; s <= actLatency(true, Q) + 1; s++) {
+      const r = m.reg(`${name}_d${s}`, Bool, { init: 0 });
+      r.set(line[s - 1]!);
+      line.push(r);
+    }
+    return line;
+  };
+  const firstLine = marks('first_mark', firstIssue);
+  const endLine = marks('end_mark', endIssue);
+  // Where the finished tile drains: latched at its end issue, taken by the drain at its capture.
+  const pendBase = m.reg('pend_base', UInt(3 * d + 2), { init: 0 });
+  const pendCols = m.reg('pend_cols', UInt(colBits), { init: 0 });
+  m.when(endIssue, () => {
+    pendBase.set(o0Plane.add(pixOff).resize(pendBase.width));
+    pendCols.set(cols);
+  });
   const liveTap = tapOffer.and(isConv3.or(rowC.mul(3).add(tapJ).lt(C))).named('live_tap');
   const tapChannel = mux(isConv3, rowC, rowC.mul(3).add(tapJ).trunc(d)).named('tap_channel');
   const act = m.instance('act_addr', ActAddrGen({ cols: Q, addrBits: aa, dimBits: d }), {
@@ -356,8 +396,8 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     }));
   }
   const peWeights = laneWeights.map((_, o) => mux(stride2, delayed[actLatency(true, Q) - sourceLatency]![o]!, delayed[actLatency(false, Q) - sourceLatency]![o]!));
-  const peLoad = fsm.is('wstart');
-  const capture = m.wire('capture', Bool, { default: 0 });
+  const peLoad = mux(stride2, firstLine[actLatency(true, Q)]!, firstLine[actLatency(false, Q)]!).named('pe_load');
+  const capture = mux(stride2, endLine[actLatency(true, Q) + 1]!, endLine[actLatency(false, Q) + 1]!).named('capture');
   const shSel = m.wire('sh_sel', UInt(Math.max(1, Math.ceil(Math.log2(P * Q)))), { default: 0 });
   const peConn: Record<string, Value> = { clk, rst, load: peLoad, en: act.io.outValid, capture, sh_sel: shSel };
   peWeights.forEach((w, o) => { peConn[`w${o}`] = w; peConn[`bias${o}`] = laneBias[o]!; });
@@ -368,15 +408,51 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const actReadCount = addTree(act.io.bankEn.map((e) => e.zext(1)));
 
   // ---- drain: shadow -> requantizer -> ACT, or -> LOGITS -----------------------------------
+  // Runs beside the walk: started by each capture, one value per cycle, lanes x cols values.
   const drainLane = m.reg('drain_lane', UInt(laneBits), { init: 0 });
   const drainCol = m.reg('drain_col', UInt(colBits), { init: 0 });
+  const drainCols = m.reg('drain_cols', UInt(colBits), { init: 0 });
   const laneOff = m.reg('lane_off', UInt(3 * d + 2), { init: 0 });
-  const draining = fsm.is('drain').named('draining');
+  const draining = m.reg('draining', Bool, { init: 0 });
+  m.when(capture, () => {
+    draining.set(1);
+    drainLane.set(0);
+    drainCol.set(0);
+    drainCols.set(pendCols);
+    laneOff.set(pendBase);
+  }).elseWhen(draining, () => {
+    const colEnd = drainCol.eq(drainCols.sub(1).trunc(colBits));
+    drainCol.set(mux(colEnd, 0, drainCol.add(1).trunc(colBits)));
+    m.when(colEnd, () => {
+      drainLane.set(drainLane.add(1).trunc(laneBits));
+      laneOff.set(laneOff.add(planeSize).trunc(laneOff.width));
+      m.when(drainLane.eq(lanes.sub(1).trunc(laneBits)), () => draining.set(0));
+    });
+  });
+  const requantIn = draining.and(isFinal.not()).named('requant_in');
   const requant = m.instance('requant', Requant({ accBits: c.accBits, multiplierBits: c.multiplierBits, shiftBits: cw.dims.requantShiftBits }), {
-    clk, rst, in_valid: draining.and(isFinal.not()), acc: shAcc,
+    clk, rst, in_valid: requantIn, acc: shAcc,
     mult: select(drainLane, laneMult), shift: select(drainLane, laneShift), z_out: zOut, lo: clampLo,
   });
   const drainAddr = laneOff.add(drainCol).named('drain_addr');
+  shSel.set(drainLane.mul(Q).add(drainCol).resize(shSel.width));
+  m.when(draining, () => {
+    progress.set(1);
+    m.when(isFinal, () => {
+      logitsWe.set(1);
+      logitsWaddr.set(drainAddr.trunc(cw.logitsAddr));
+      logitsWdata.set(shAcc.asUnsigned());
+      inc.logitsWrites.set(1);
+    });
+  });
+  // Anything of the output tile still in flight: end marks, the drain, the requantizer.
+  const requantBusy: Value[] = [];
+  for (let s = 0; s < REQUANT_LATENCY; s++) {
+    const r = m.reg(`requant_busy${s}`, Bool, { init: 0 });
+    r.set(s === 0 ? requantIn : requantBusy[s - 1]!);
+    requantBusy.push(r);
+  }
+  const pipeBusy = [...endLine.slice(1), draining, ...requantBusy].reduce((a, b) => a.or(b)).named('pipe_busy');
   let waddrPipe: Value = drainAddr;
   for (let s = 0; s < REQUANT_LATENCY; s++) {
     const r = m.reg(`drain_addr_q${s}`, UInt(drainAddr.width), { init: 0 });
@@ -438,7 +514,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   });
 
   // ---- the walk --------------------------------------------------------------------------
-  const macLoop = ['tinit', 'wstart', 'wcount', 'wrow', 'tap', 'bload', 'flush', 'drain', 'dtail', 'ptile'] as const;
+  const macLoop = ['tinit', 'wstart', 'wcount', 'wrow', 'tap', 'bload', 'wempty', 'oflush', 'ptile'] as const;
   const inMacLoop = macLoop.map((s) => fsm.is(s)).reduce((a, b) => a.or(b));
   m.when(inMacLoop.and(liveTap.not()), () => inc.stalls.set(1));
   m.when(isIdle.not(), () => inc.cycles.set(1));
@@ -524,11 +600,8 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     k.set(k.add(1).trunc(k.width));
     m.when(k.eq(laneCount), () => fsm.goto('wstart'));
   });
-  const colsNow = mux(outW.sub(ox0).trunc(d).gt(Q), Q, outW.sub(ox0).trunc(d)).resize(colBits).named('cols_now');
   fsm.state('wstart', () => {
     selStart.set(1);
-    cols.set(colsNow);
-    tileMacs.set(lanes.mul(colsNow).resize(tileMacs.width));
     if (sd) m.when(idxPtr.ge(c.idxDepth), () => fail(ERROR_CODES.address)).otherwise(() => fsm.goto('wcount'));
     else fsm.goto('wcount');
   });
@@ -539,7 +612,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
       count.set(cnt);
       inc.rowsSkipped.set(rows.sub(cnt).trunc(d).resize(inc.rowsSkipped.width));
       m.when(idxPtr.add(cnt).ge(c.idxDepth).or(ceTile.add(cnt).gt(c.ceDepth)), () => fail(ERROR_CODES.address))
-        .elseWhen(cnt.eq(0), () => { k.set(0); fsm.goto('flush'); })
+        .elseWhen(cnt.eq(0), () => fsm.goto('wempty'))
         .otherwise(() => fsm.goto('wrow'));
     } else {
       count.set(rows);
@@ -547,15 +620,49 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     }
   });
   fsm.state('wrow', () => nextRow());
+  // The next pixel tile of the output tile (its walk restarts at the group's first kept row).
+  const advanceTile = (): void => {
+    pixOff.set(pixOff.add(cols).trunc(pixOff.width));
+    m.when(ox0.add(Q).lt(outW), () => ox0.set(ox0.add(Q).trunc(d))).otherwise(() => {
+      ox0.set(0);
+      oy.set(oy.add(1).trunc(d));
+    });
+  };
+  const skippedPerWalk = rows.sub(count).trunc(d).resize(inc.rowsSkipped.width);
   fsm.state('tap', () => {
     const slotEnd = tapSlot(2, Q) === 3 ? mux(stride2, slot.eq(2), lit(1, Bool)) : lit(1, Bool);
-    slot.set(mux(slotEnd, 0, slot.add(1).trunc(2)));
-    m.when(slotEnd, () => {
-      m.when(tapJ.ne(2), () => tapJ.set(tapJ.add(1).trunc(2)))
-        .elseWhen(rowLast, () => { k.set(0); fsm.goto('flush'); })
-        .otherwise(() => nextRow());
+    m.when(hold.not(), () => {
+      slot.set(mux(slotEnd, 0, slot.add(1).trunc(2)));
+      m.when(slotEnd, () => {
+        m.when(tapJ.ne(2), () => tapJ.set(tapJ.add(1).trunc(2)))
+          .elseWhen(rowLast, () => {
+            m.when(lastTile, () => fsm.goto('oflush')).otherwise(() => { advanceTile(); nextRow(); });
+          })
+          .otherwise(() => nextRow());
+      });
+    });
+    // The last row was taken: restart the selector for the next tile's walk.
+    m.when(rowLast.and(tapJ.eq(0)).and(slot.eq(0)).and(lastTile.not()), () => {
+      selStart.set(1);
+      if (sd) inc.rowsSkipped.set(skippedPerWalk);
     });
     m.when(tapOffer, () => progress.set(1));
+  });
+  // A group without kept rows: one issue per tile (PE load of the bias, capture), the same
+  // spacing as taps, and a selector walk per tile (it reads the count word).
+  fsm.state('wempty', () => {
+    m.when(gapFree, () => {
+      progress.set(1);
+      m.when(lastTile, () => fsm.goto('oflush')).otherwise(() => {
+        advanceTile();
+        selStart.set(1);
+        inc.rowsSkipped.set(skippedPerWalk);
+      });
+    });
+  });
+  // The output tile's last drain and requantizer writes finish before its lane registers change.
+  fsm.state('oflush', () => {
+    m.when(pipeBusy.not(), () => fsm.goto('ptile'));
   });
   if (sd) {
     fsm.state('bload', () => {
@@ -573,65 +680,23 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   } else {
     fsm.state('bload', () => fsm.goto('fail'));
   }
-  fsm.state('flush', () => {
-    k.set(k.add(1).trunc(k.width));
-    laneOff.set(o0Plane.add(pixOff).resize(laneOff.width));
-    drainLane.set(0);
-    drainCol.set(0);
-    m.when(k.eq(FLUSH_CYCLES - 1), () => { capture.set(1); fsm.goto('drain'); });
-  });
-  fsm.state('drain', () => {
-    progress.set(1);
-    shSel.set(drainLane.mul(Q).add(drainCol).resize(shSel.width));
-    m.when(isFinal, () => {
-      logitsWe.set(1);
-      logitsWaddr.set(drainAddr.trunc(cw.logitsAddr));
-      logitsWdata.set(shAcc.asUnsigned());
-      inc.logitsWrites.set(1);
-    });
-    const colEnd = drainCol.eq(cols.sub(1).trunc(colBits));
-    drainCol.set(mux(colEnd, 0, drainCol.add(1).trunc(colBits)));
-    m.when(colEnd, () => {
-      drainLane.set(drainLane.add(1).trunc(laneBits));
-      laneOff.set(laneOff.add(planeSize).trunc(laneOff.width));
-      m.when(drainLane.eq(lanes.sub(1).trunc(laneBits)), () => { k.set(0); fsm.goto('dtail'); });
-    });
-  });
-  fsm.state('dtail', () => {
-    k.set(k.add(1).trunc(k.width));
-    m.when(k.eq(REQUANT_LATENCY - 1), () => fsm.goto('ptile'));
-  });
   const nextLayer = (): void => {
     descPtr.set(descPtr.add(DW).trunc(descPtr.width));
     layer.set(layer.add(1).trunc(cw.layerBits));
     fsm.goto('next');
   };
   fsm.state('ptile', () => {
-    const nextOx = ox0.add(Q);
-    m.when(nextOx.lt(outW), () => {
-      ox0.set(nextOx.trunc(d));
-      pixOff.set(pixOff.add(Q).trunc(pixOff.width));
-      fsm.goto('wstart');
-    }).otherwise(() => {
-      ox0.set(0);
-      pixOff.set(pixOff.add(cols).trunc(pixOff.width));
-      m.when(oy.add(1).lt(outH), () => {
-        oy.set(oy.add(1).trunc(d));
-        fsm.goto('wstart');
-      }).otherwise(() => {
-        const o0Next = o0.add(lanes).trunc(d + 1);
-        o0.set(o0Next);
-        ceTile.set(ceTile.add(count).trunc(ceTile.width));
-        m.when(o0Next.eq(groupEnd), () => {
-          groupEnd.set(groupEndFrom(o0Next));
-          idxPtr.set(idxPtr.add(count).add(1).trunc(idxPtr.width));
-        });
-        k.set(0);
-        m.when(o0Next.ne(O), () => fsm.goto('tinit'))
-          .elseWhen(isFinal, () => fsm.goto('amax'))
-          .otherwise(() => nextLayer());
-      });
+    const o0Next = o0.add(lanes).trunc(d + 1);
+    o0.set(o0Next);
+    ceTile.set(ceTile.add(count).trunc(ceTile.width));
+    m.when(o0Next.eq(groupEnd), () => {
+      groupEnd.set(groupEndFrom(o0Next));
+      idxPtr.set(idxPtr.add(count).add(1).trunc(idxPtr.width));
     });
+    k.set(0);
+    m.when(o0Next.ne(O), () => fsm.goto('tinit'))
+      .elseWhen(isFinal, () => fsm.goto('amax'))
+      .otherwise(() => nextLayer());
   });
   fsm.state('amax', () => {
     m.when(k.lt(outCount), () => {

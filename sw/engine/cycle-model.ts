@@ -1,22 +1,28 @@
 /**
  * The cycle model: the exact cycle count of the engine RTL (generator/engine/controller.ts) for a
  * packed model, layer by layer, plus the stall cycles the CSR counts. It is the controller's
- * schedule written as arithmetic (docs/engine.md "Controller"), not a simulation:
+ * schedule written as arithmetic over the issue times of the taps (docs/engine.md "Controller"):
  *
  *   every layer      next 1 + fetch (DESC_WORDS + 1) + check 2
  *   MAC layer        init 1
- *     output tile    lanes + 1                         BIAS / QUANT words into the lane registers
- *     pixel tile     start 1 + count 1
- *                    + (K > 0: first row 1 + 3 * slot per kept row + lanes per B reload)
- *                    + flush 5 + drain lanes * cols + requant tail 2 + advance 1
+ *     output tile    lanes + 1 (BIAS / QUANT words into the lane registers) + start 1 + count 1
+ *                    + first fetch 1, then the pixel tiles back to back:
+ *       per kept row   (B reload: lanes) + 3 taps of `slot` cycles; the next row is fetched in
+ *                      the last tap's cycle, the next tile's first row likewise
+ *       tile end       its last tap issues no earlier than the previous tile's last tap +
+ *                      max(lanes * cols of the previous tile, capture latency L + 1)
+ *       (no kept rows: one issue cycle per tile, same spacing)
+ *     after the last tap: slot - 1, then capture at L + 1, drain lanes * cols, requantizer tail
+ *                    (none for the final layer's LOGITS), 1 to see the pipeline empty, advance 1
  *     final layer    + argmax pass (outputs + 1) + finish 1
  *   max-pool         init 1 + 4 per output + tail 2
  *
- * slot = 1 cycle per tap, 3 at stride 2 when P_c > 1 (the address generator's two beats). A B reload happens when a kept row's block
- * differs from the block the lane registers hold (none at the start of an output tile). Stalls
- * are the cycles of the MAC loop (from the output tile's first cycle to the pixel tile's advance)
- * in which no tap enters the pipelines. The kept rows and their blocks are read from the packed
- * IDX image, so the model is a function of the packed model alone.
+ * slot = 1 cycle per tap, 3 at stride 2 when P_c > 1 (the address generator's two beats), and
+ * L (address generator latency) = 4, 5 at stride 2 when P_c > 1. A B reload happens when a kept
+ * row's block differs from the block the lane registers hold (none at the start of an output tile).
+ * Stalls are the cycles of the MAC loop (from the output tile's first cycle to its advance) in
+ * which no tap enters the pipelines. The kept rows and their blocks are read from the packed IDX
+ * image, so the model is a function of the packed model alone.
  */
 import type { EngineConfig } from './config.js';
 import { descriptorLayout, outputTiles, type Descriptor } from './descriptor.js';
@@ -25,7 +31,8 @@ import { unpackWord } from './fields.js';
 import type { MemoryImages } from './golden.js';
 import { memoryMap, memoryOf } from './memory-map.js';
 
-export const FLUSH = 5;
+/** Cycles from a tap's issue to its MAC (address generator latency), by stride mode. */
+export const actLatency = (stride: number, peCols: number): number => (stride === 2 && peCols > 1 ? 5 : 4);
 export const REQUANT_TAIL = 2;
 
 export interface LayerTiming {
@@ -71,30 +78,45 @@ export function layerTiming(d: Descriptor, c: EngineConfig, images: MemoryImages
   const overhead = 1 + (descriptorLayout(c).words + 1) + 2;
   if (d.kind === 'maxpool2') return { cycles: overhead + 1 + 4 * d.O * d.outH * d.outW + 2, stalls: 0, taps: 0 };
   const slot = d.stride === 2 && c.peCols > 1 ? 3 : 1;
+  const latency = actLatency(d.stride, c.peCols);
+  const tail = d.final ? 0 : REQUANT_TAIL;
   const groups = keptRowsByGroup(d, c, images);
   let loop = 0;
   let taps = 0;
   for (const t of outputTiles(d.O, d.groupSize, c.peRows)) {
-    loop += t.lanes + 1;
     const rows = groups[t.group]!;
+    // Cycle numbers relative to the output tile's first cycle.
+    let fetch = t.lanes + 1 + 2;     // the first fetch (or B reload start) follows tinit, start, count
+    let lastIssue = -Infinity;
+    let lastDrain = 0;
     let held = -1;
     for (let oy = 0; oy < d.outH; oy++) {
       for (let ox0 = 0; ox0 < d.outW; ox0 += c.peCols) {
-        const cols = Math.min(c.peCols, d.outW - ox0);
-        loop += 2;
-        if (rows.length > 0) {
-          loop += 1 + 3 * slot * rows.length;
-          for (const r of rows) {
+        const drain = t.lanes * Math.min(c.peCols, d.outW - ox0);
+        const earliest = lastIssue + Math.max(lastDrain, latency + 1);
+        if (rows.length === 0) {
+          lastIssue = Math.max(fetch, earliest);  // one issue cycle in wempty
+          fetch = lastIssue + 1;
+        } else {
+          rows.forEach((r, i) => {
             if (c.mode === 'sd' && r.block !== held) {
-              loop += t.lanes;
+              fetch += t.lanes;
               held = r.block;
             }
             taps += tapsOfRow(d, r);
-          }
+            let issue = fetch + 1 + 2 * slot;  // slot 0 of the third tap
+            if (i === rows.length - 1) issue = Math.max(issue, earliest);
+            if (i === rows.length - 1) lastIssue = issue;
+            fetch = issue + slot - 1;
+          });
         }
-        loop += FLUSH + t.lanes * cols + REQUANT_TAIL + 1;
+        lastDrain = drain;
       }
     }
+    // Busy until the last write (capture at L + 1, drain, requantizer); oflush sees the pipeline
+    // empty a cycle later and the advance (ptile) follows: the output tile's cycles are 0..busyEnd + 2.
+    const busyEnd = lastIssue + latency + 1 + lastDrain + tail;
+    loop += busyEnd + 3;
   }
   const finalPass = d.final ? d.O * d.outH * d.outW + 1 + 1 : 0;
   return { cycles: overhead + 1 + loop + finalPass, stalls: loop - taps, taps };
