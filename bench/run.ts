@@ -21,6 +21,7 @@ const BENCHES: BenchEntry[] = [
   { name: 'harness-speed', script: 'bench/harness-speed.ts', what: 'Verilator harness: cycles/s of pure C++, sync path and coroutine path; build times' },
   { name: 'train-throughput', script: 'bench/train-throughput.ts', what: 'training images/s against @tensorflow/tfjs (CPU) on the same model and batch' },
   { name: 'train-mnist', script: 'bench/train-mnist.ts', what: 'MNIST and Fashion-MNIST: float, SD and integer accuracy, SD storage' },
+  { name: 'engine-cycles', script: 'bench/engine-cycles.ts', what: 'SD engine on the MNIST model (configs/default.json): cycles per layer against the ideal bound (goal <= 1.15x on conv layers), Verilator check, dense baseline' },
   { name: 'engine-mnist', script: 'bench/engine-mnist.ts', what: 'MNIST on the SD engine and the dense baseline in Verilator: 1,000 images each, bit-exact with golden + cycle model; accuracy, cycles/image, images/s' },
 ];
 

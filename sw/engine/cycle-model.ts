@@ -43,10 +43,11 @@ export interface LayerTiming {
   taps: number;
 }
 
-interface KeptRow { row: number; c: number; block: number }
+/** A kept row: matrix row, its c field (conv1/linear: the row), its B block. */
+export interface KeptRow { row: number; c: number; block: number }
 
 /** Kept rows of each pruning group of an sd layer, from the IDX image (dense: every row, block 0). */
-function keptRowsByGroup(d: Descriptor, c: EngineConfig, images: MemoryImages): KeptRow[][] {
+export function keptRowsByGroup(d: Descriptor, c: EngineConfig, images: MemoryImages): KeptRow[][] {
   const groups = Math.ceil(d.O / d.groupSize);
   const conv3 = d.kind === 'conv3';
   if (c.mode === 'dense') {
