@@ -28,6 +28,8 @@ export interface SdTrainConfig extends OptimConfig {
   update: (typeof SD_UPDATES)[number];
   /** Bucket switching sign-counter bar. */
   bar: number;
+  /** Bucket switching: mini-batches whose summed C gradient gives one sign count (1 = every batch). */
+  bucketWindow: number;
   int8Activations: boolean;
   /** Random shift augmentation in pixels (0 = off), as in float training. */
   shift: number;
@@ -48,7 +50,7 @@ export interface SdTrainConfig extends OptimConfig {
 }
 
 export const DEFAULT_SD_CONFIG: SdTrainConfig = {
-  epochs: 2, batch: 32, seed: 1, update: 'ste', bar: 32, int8Activations: false, shift: 0, pruneFraction: 0, layerPrune: {}, rowThreshold: 0, compressLoss: 0,
+  epochs: 2, batch: 32, seed: 1, update: 'ste', bar: 32, bucketWindow: 1, int8Activations: false, shift: 0, pruneFraction: 0, layerPrune: {}, rowThreshold: 0, compressLoss: 0,
   optimizer: 'adam', lr: 0.001, schedule: 'cosine', momentum: 0.9, weightDecay: 0,
   threshold: DEFAULT_DECOMPOSE_OPTIONS.threshold, maxC: DEFAULT_DECOMPOSE_OPTIONS.maxC, expBits: DEFAULT_DECOMPOSE_OPTIONS.expBits,
   blockRows: DEFAULT_DECOMPOSE_OPTIONS.blockRows, groupSize: DEFAULT_DECOMPOSE_OPTIONS.groupSize,
@@ -96,6 +98,7 @@ export function trainSd(
   model: FloatModel, train: ImageDataset, test: ImageDataset, c: SdTrainConfig, hooks: TrainHooks = {},
 ): { model: FloatModel; sd: Record<string, SdLayer>; history: EpochRecord[]; switches: number } {
   if (!(c.pruneFraction >= 0 && c.pruneFraction < 1)) throw new UserError(`SD training: prune fraction must be in [0, 1), found ${c.pruneFraction}`);
+  if (!Number.isInteger(c.bucketWindow) || c.bucketWindow < 1) throw new UserError(`SD training: bucket window must be a positive integer, found ${c.bucketWindow}`);
   if (!Number.isInteger(c.shift) || c.shift < 0 || c.shift > 8) throw new UserError(`SD training: shift must be an integer in 0..8 pixels, found ${c.shift}`);
   for (const [name, f] of Object.entries(c.layerPrune)) {
     if (!(f >= 0 && f < 1)) throw new UserError(`SD training: prune fraction of layer ${name} must be in [0, 1), found ${f}`);
@@ -120,7 +123,7 @@ export function trainSd(
       extraLoss: c.compressLoss > 0 ? (ce) => compressibilityPenalty(ce, cTensors, c.compressLoss) : undefined,
       afterStep: () => {
         for (const s of sdLayers.values()) {
-          if (c.update === 'bucket') switches += s.bucketStep(c.bar);
+          if (c.update === 'bucket') switches += s.bucketStep(c.bar, c.bucketWindow);
           s.c.zeroGrad();
         }
       },

@@ -26,6 +26,9 @@ export class SdParams {
   readonly geometry: SdGeometry;
   readonly counter: Int32Array;
   readonly bounds: BucketBounds[];
+  /** Gradient summed over the current bucket-switching window (window > 1). */
+  private readonly accum: Float32Array;
+  private windowSteps = 0;
 
   constructor(readonly init: SdLayer, quant: SdQuantOptions) {
     const layout = init.layout, S = layout.basis, R = layout.rowsPerOutput;
@@ -49,22 +52,33 @@ export class SdParams {
     this.c = new Tensor(c, [layout.outChannels * R, S], true);
     this.b = new Tensor(b, [blocks.length, S, S], true);
     this.counter = new Int32Array(c.length);
+    this.accum = new Float32Array(c.length);
   }
 
   weight(): Tensor {
     return sdWeight(this.c, this.b, this.mask, this.geometry);
   }
 
-  /** Bucket switching of every block from the current C gradient; returns the switch count. */
-  bucketStep(bar: number): number {
-    const grad = this.c.grad;
+  /**
+   * Bucket switching of every block; returns the switch count. With `window` > 1 the C gradients of
+   * `window` mini-batches are summed and the sign of the sum counts once (a steadier direction).
+   */
+  bucketStep(bar: number, window = 1): number {
+    let grad = this.c.grad;
     if (!grad) return 0;
+    if (window > 1) {
+      for (let i = 0; i < grad.length; i++) this.accum[i]! += grad[i]!;
+      if (++this.windowSteps < window) return 0;
+      this.windowSteps = 0;
+      grad = this.accum;
+    }
     const S = this.geometry.layout.basis;
     let n = 0;
     for (let k = 0; k < this.bounds.length; k++) {
       const start = this.geometry.blockRow[k]! * S;
       n += bucketSwitch(this.c.data, grad, this.mask, this.counter, start, start + this.geometry.blockRows[k]! * S, bar, this.bounds[k]!);
     }
+    if (window > 1) this.accum.fill(0);
     return n;
   }
 

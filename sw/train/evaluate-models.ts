@@ -6,6 +6,7 @@ import type { FloatModel } from '../model/spec.js';
 import { networkFromFloatModel } from '../nn/network.js';
 import { evaluate } from './loop.js';
 import { quantizeModel } from '../quant/quantize.js';
+import type { IntModel } from '../quant/int-model.js';
 import { intAccuracy } from '../quant/accuracy.js';
 import { calibrationImages } from '../quant/cli.js';
 
@@ -22,11 +23,15 @@ export interface EvalResult {
 /** Calibration images for the integer model: this many, spread over the training set. */
 export const CALIBRATION_IMAGES = 300;
 
-/** Integer accuracy (sw/quant, per-channel weight scales, 16-bit multipliers) of the checkpoint's deployable model. */
-export function integerAccuracy(ckpt: Checkpoint, train: ImageDataset, test: ImageDataset): number {
+/** The checkpoint's deployable model (SD when present) as an integer model (sw/quant, per-channel weight scales, 16-bit multipliers). */
+export function integerModel(ckpt: Checkpoint, train: ImageDataset): IntModel {
   const model = ckpt.sd ? ckpt.sd.model : ckpt.model;
-  const im = quantizeModel(model, { calibration: calibrationImages(train, CALIBRATION_IMAGES), sd: ckpt.sd ? Object.values(ckpt.sd.layers) : [] });
-  return intAccuracy(im, test).accuracy;
+  return quantizeModel(model, { calibration: calibrationImages(train, CALIBRATION_IMAGES), sd: ckpt.sd ? Object.values(ckpt.sd.layers) : [] });
+}
+
+/** Integer accuracy of the checkpoint's deployable model (see integerModel). */
+export function integerAccuracy(ckpt: Checkpoint, train: ImageDataset, test: ImageDataset): number {
+  return intAccuracy(integerModel(ckpt, train), test).accuracy;
 }
 
 /**
