@@ -3,7 +3,7 @@
  * testbench that loads the packed images by $readmemh (sw/flow/icarus-engine.ts). Logits, label,
  * status, every CSR counter and the cycle count must equal the golden model, its events and the
  * cycle model, and the logits integer inference (runInt). Small random models (fixed seeds) and
- * one MNIST test image through the shipped checkpoint on configs/default.json (about 70,000 cycles).
+ * one MNIST test image through the shipped checkpoint on configs/default.json (about 50,000 cycles).
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
