@@ -1,5 +1,5 @@
 /**
- * `smartdeal demo` (until the SD flow exists): generate the example library, run the lint gate,
+ * `smartdeal examples`: generate the example library, run the lint gate,
  * then a short simulation of each module on the Verilator harness against its TypeScript model.
  */
 import { UserError } from '../../common/user-error.js';

@@ -1,6 +1,6 @@
 /**
  * Regressions of the example library on the Verilator harness: one entry point per example
- * kind, used by the tests (long runs) and by `smartdeal demo` (short runs).
+ * kind, used by the tests (long runs) and by `smartdeal examples` (short runs).
  */
 import { Rng } from '../../common/rng.js';
 import type { EmittedVerilog } from '../../generator/emit/index.js';
@@ -41,7 +41,7 @@ export async function regressExample(entry: ExampleEntry, emitted: EmittedVerilo
   }
   let result: RegressionResult;
   const bytes = Math.max(4, Math.floor(opts.cycles / (12 * ('clocksPerBit' in entry ? entry.clocksPerBit : 1))));
-  // Not verif/vitest.ts: this also runs outside vitest (smartdeal demo).
+  // Not verif/vitest.ts: this also runs outside vitest (smartdeal examples).
   const sim = await Simulation.create(fromEmitted(emitted, { echo: false }));
   try {
     if (entry.example === 'fifo') result = await regressFifo(sim, entry, opts);
