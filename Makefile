@@ -4,7 +4,7 @@ SMARTDEAL := node bin/smartdeal.js
 CONFIG ?= configs/examples.json
 OUT ?= rtl-out/$(basename $(notdir $(CONFIG)))
 
-.PHONY: deps typecheck test demo rtl lint bench train pack sim
+.PHONY: deps typecheck test demo rtl lint bench train pack sim fpga
 
 deps:
 	@scripts/ensure-deps.sh
@@ -41,3 +41,8 @@ pack: deps
 # The engine regression on the simulators: blocks, end to end against the golden and cycle models, errors, Icarus.
 sim: deps
 	npx vitest run generator/test/engine-
+
+# Synthesis, place and route, bitstream and report on an iCE40 board (docs/fpga.md).
+BOARD ?= icebreaker
+fpga: deps
+	$(SMARTDEAL) fpga --config $(CONFIG) --board $(BOARD) --out build/fpga/$(basename $(notdir $(CONFIG)))-$(BOARD) $(if $(TOP),--top $(TOP)) $(if $(FREQ),--freq $(FREQ))

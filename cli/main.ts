@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isUserError } from '../common/user-error.js';
 import { registerGeneratorCommands } from '../generator/cli.js';
 import { registerSwCommands } from '../sw/cli.js';
+import { registerFpgaCommands } from '../fpga/cli.js';
 
 /** Builds the `smartdeal` command tree; each part of the toolchain adds its own subcommands. */
 export function buildProgram(): Command {
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerGeneratorCommands(program);
   registerSwCommands(program);
+  registerFpgaCommands(program);
   return program;
 }
 

@@ -1,0 +1,62 @@
+/**
+ * `smartdeal fpga`: synthesis, place and route, bitstream and report for the designs of a
+ * configuration on a board (docs/fpga.md). Exits 1 naming the resource or the Fmax shortfall
+ * when a design does not fit or misses its target.
+ */
+import { basename, extname, join, relative } from 'node:path';
+import type { Command } from 'commander';
+import { UserError } from '../common/user-error.js';
+import { formatTable } from '../generator/lint/gate.js';
+import { getBoard } from './boards.js';
+import { runFpgaFlow } from './flow.js';
+import type { FpgaReport } from './report.js';
+import { topsOf } from './tops.js';
+
+interface FpgaCli { config: string; board: string; top?: string; freq?: string; out?: string; icetime: boolean }
+
+function parseFreq(freq: string | undefined): number | undefined {
+  if (freq === undefined) return undefined;
+  const f = Number(freq);
+  if (!Number.isFinite(f) || f <= 0 || f > 1000) throw new UserError(`--freq: expected a frequency in MHz above 0 and at most 1000, found ${JSON.stringify(freq)}`);
+  return f;
+}
+
+function summaryRow(r: FpgaReport): string[] {
+  const get = (name: string): string => { const x = r.resources.find((y) => y.name === name); return x ? `${x.used}/${x.available}` : '-'; };
+  return [r.top, get('LUT4'), get('flip-flops'), get('EBR'), get('SPRAM'), get('DSP'),
+    r.timing ? r.timing.fmaxMHz.toFixed(1) : '-', r.status === 'ok' ? 'ok' : r.failures.join('; ')];
+}
+
+export function registerFpgaCommands(program: Command): void {
+  program.command('fpga')
+    .description('yosys synth_ice40, nextpnr-ice40 with the board pins, icepack and icetime: a bitstream and an area/timing report per design')
+    .option('--config <json>', 'examples or engine configuration', 'configs/examples.json')
+    .option('--board <name>', 'icebreaker (iCE40UP5K) or hx8k (iCE40HX8K breakout)', 'icebreaker')
+    .option('--top <name>', 'one design: a module of the configuration, or `board` (UART echo + heartbeat)')
+    .option('--freq <mhz>', 'target clock frequency in MHz (default: the board oscillator, 12)')
+    .option('--out <dir>', 'output folder (default build/fpga/<config name>-<board>), one subfolder per design')
+    .option('--no-icetime', 'skip icetime (second timing opinion)')
+    .action(async (o: FpgaCli) => {
+      const board = getBoard(o.board);
+      const freqMHz = parseFreq(o.freq);
+      const out = o.out ?? join('build', 'fpga', `${basename(o.config, extname(o.config))}-${board.name}`);
+      const tops = topsOf(o.config, board, o.top);
+      const reports: FpgaReport[] = [];
+      for (const [i, t] of tops.entries()) {
+        const label = `[${i + 1}/${tops.length}] ${t.name}`;
+        const report = await runFpgaFlow({
+          spec: t.spec, board, outDir: join(out, t.name), icetime: o.icetime,
+          ...(freqMHz !== undefined ? { freqMHz } : {}), ...(t.scan ? { scan: t.scan } : {}),
+          onProgress: (msg) => process.stderr.write(`fpga ${label}: ${msg}\n`),
+        });
+        reports.push(report);
+        process.stderr.write(`fpga ${label}: ${report.status} in ${report.seconds} s\n`);
+      }
+      process.stdout.write(formatTable(['design', 'LUT4', 'FF', 'EBR', 'SPRAM', 'DSP', 'Fmax MHz', 'result'], reports.map(summaryRow)) + '\n');
+      process.stdout.write(`reports and bitstreams in ${relative(process.cwd(), out) || '.'}/<design>/ (report.md, report.json, <top>.bin)\n`);
+      const failed = reports.filter((r) => r.status !== 'ok');
+      if (failed.length) {
+        throw new UserError(failed.map((r) => `${r.top} on ${board.name}: ${r.status}: ${r.failures.join('; ')} (see ${join(out, tops[reports.indexOf(r)]!.name, 'report.md')})`).join('\n'));
+      }
+    });
+}

@@ -1,0 +1,67 @@
+/**
+ * Which designs a configuration puts on the board: an engine configuration gives the engine top
+ * (as `smartdeal rtl` generates it); an examples configuration gives each example module and
+ * the board top `board` (UART echo + heartbeat, fpga/board/echo-top.ts). Designs other than the
+ * board top sit in the scan wrapper, so they need only the clock and two UART pins.
+ */
+import { readFileSync } from 'node:fs';
+import { UserError } from '../common/user-error.js';
+import type { ModuleSpec } from '../generator/dsl/index.js';
+import { EngineTop } from '../generator/engine/engine-top.js';
+import { exampleSpec } from '../generator/examples/index.js';
+import { loadExamplesConfig } from '../generator/examples/config.js';
+import { loadConfig } from '../sw/engine/config.js';
+import type { Board } from './boards.js';
+import { EchoTop } from './board/echo-top.js';
+import { scanWrap, type ScanCost } from './board/scan-wrapper.js';
+
+export const BOARD_TOP = 'board';
+const UART_BAUD = 115_200;
+
+export interface FpgaTop {
+  /** The name the user picks it by (`--top`): the module name, or `board`. */
+  name: string;
+  /** What is synthesised: the board top, or the design inside the scan wrapper. */
+  spec: ModuleSpec<unknown>;
+  scan?: ScanCost;
+}
+
+/** The board top for a board: its LEDs, button and clock. */
+export function boardTop(board: Board): FpgaTop {
+  const spec = EchoTop({
+    clockHz: board.clockHz, baud: UART_BAUD, leds: board.pins.leds.length, ledActiveLow: board.pins.ledActiveLow,
+    button: board.pins.buttonN !== undefined,
+  });
+  return { name: BOARD_TOP, spec: spec as ModuleSpec<unknown> };
+}
+
+/** A design inside the scan wrapper. */
+export function wrappedTop(dut: ModuleSpec<unknown>): FpgaTop {
+  const { spec, cost } = scanWrap(dut);
+  return { name: dut.name, spec, scan: cost };
+}
+
+function isEngineConfig(path: string): boolean {
+  try {
+    const raw = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    return raw !== null && typeof raw === 'object' && 'mode' in raw && !('examples' in raw);
+  } catch {
+    return false;   // the examples loader reports unreadable or malformed files
+  }
+}
+
+/** The designs of a configuration, or the one named by `top`. */
+export function topsOf(configPath: string, board: Board, top?: string): FpgaTop[] {
+  let candidates: FpgaTop[];
+  if (isEngineConfig(configPath)) {
+    candidates = [wrappedTop(EngineTop({ config: loadConfig(configPath).config }) as ModuleSpec<unknown>)];
+  } else {
+    const specs = loadExamplesConfig(configPath).examples.map((e) => exampleSpec(e));
+    const unique = specs.filter((s, i) => specs.findIndex((x) => x.name === s.name) === i);
+    candidates = [boardTop(board), ...unique.map(wrappedTop)];
+  }
+  if (top === undefined) return candidates;
+  const chosen = candidates.find((c) => c.name === top);
+  if (!chosen) throw new UserError(`--top: ${configPath} has no design ${JSON.stringify(top)}; expected one of ${candidates.map((c) => c.name).join(', ')}`);
+  return [chosen];
+}
