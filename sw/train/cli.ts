@@ -9,7 +9,9 @@ import { PRESETS, presetSpec } from '../nn/presets.js';
 import { SCHEDULES } from '../optim/schedule.js';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from '../checkpoint/checkpoint.js';
 import { DEFAULT_FLOAT_CONFIG, trainFloat, type EpochRecord, type FloatTrainConfig } from './run.js';
-import { num, oneOf } from './cli-options.js';
+import { collect, layerFractions, num, oneOf } from './cli-options.js';
+import { pruneFineTune } from '../sdtrain/prune-finetune.js';
+import { DEFAULT_DECOMPOSE_OPTIONS } from '../sd/decompose.js';
 import { DEFAULT_SD_CONFIG, SD_UPDATES, trainSd, type SdTrainConfig } from '../sdtrain/finetune.js';
 import { evaluateModels } from './evaluate-models.js';
 
@@ -18,6 +20,8 @@ interface TrainCli {
   momentum: string; weightDecay: string; seed: string; bn: boolean; compressLoss: string; trainLimit?: string;
   testLimit?: string; out: string; sd: boolean; sdEpochs: string; sdLr: string; sdUpdate: string; sdBar: string;
   sdInt8Acts: boolean; prune: string; sdCompressLoss: string; from?: string;
+  /** Options added later; optional so that programmatic callers may leave them out (defaults apply). */
+  shift?: string; sdShift?: string; pruneLayer?: string[]; pruneOutput?: string[]; pruneEpochs?: string; blockRows?: string;
 }
 
 function loadSplits(data: string, trainLimit?: string, testLimit?: string): { train: ImageDataset; test: ImageDataset } {
@@ -70,6 +74,7 @@ export function runTrain(o: TrainCli): Checkpoint {
     seed: num('--seed', o.seed, { integer: true }),
     batchNorm: o.bn,
     compressLoss: num('--compress-loss', o.compressLoss, { min: 0 }),
+    shift: num('--shift', o.shift ?? '0', { integer: true, min: 0 }),
   };
   let meta: Record<string, unknown> = { data: o.data, preset: o.model, float: c };
   let ckpt: Checkpoint;
@@ -95,8 +100,21 @@ export function runTrain(o: TrainCli): Checkpoint {
       int8Activations: o.sdInt8Acts,
       pruneFraction: num('--prune', o.prune, { min: 0 }),
       compressLoss: num('--sd-compress-loss', o.sdCompressLoss, { min: 0 }),
+      shift: num('--sd-shift', o.sdShift ?? '0', { integer: true, min: 0 }),
+      layerPrune: layerFractions('--prune-layer', o.pruneLayer ?? []),
+      blockRows: num('--block-rows', o.blockRows ?? String(DEFAULT_SD_CONFIG.blockRows), { integer: true, min: 1 }),
     };
-    const run = trainSd(ckpt.model, train, test, sc, progressHooks('sd', train.count));
+    const pruneEpochs = num('--prune-epochs', o.pruneEpochs ?? '0', { integer: true, min: 0 });
+    const outputPrune = layerFractions('--prune-output', o.pruneOutput ?? []);
+    let start = ckpt.model;
+    if (pruneEpochs > 0 || Object.keys(outputPrune).length > 0) {
+      // Pruned float fine-tuning: the SD stage then finds the pruned rows already at zero.
+      const pc = { ...sc, lr: c.lr / 3, weightDecay: c.weightDecay, epochs: pruneEpochs, outputPrune, basis: DEFAULT_DECOMPOSE_OPTIONS.basis };
+      const pruned = pruneFineTune(ckpt.model, train, test, pc, progressHooks('pruned float', train.count));
+      meta = { ...meta, prune: { epochs: pruneEpochs, layerPrune: sc.layerPrune, outputPrune }, pruneHistory: pruned.history };
+      start = pruned.model;
+    }
+    const run = trainSd(start, train, test, sc, progressHooks('sd', train.count));
     ckpt = { model: ckpt.model, sd: { model: run.model, layers: run.sd }, meta: { ...meta, sd: sc, sdHistory: run.history, bucketSwitches: run.switches } };
   }
   saveCheckpoint(o.out, ckpt);
@@ -131,7 +149,13 @@ export function registerTrain(program: Command): void {
     .option('--sd-bar <n>', 'bucket switching: sign-counter bar', String(s.bar))
     .option('--sd-int8-acts', 'store activations saved for backward in int8 (per-tensor scale)')
     .option('--sd-compress-loss <weight>', 'L1/L2 compressibility loss on latent C (ste mode)', String(s.compressLoss))
+    .option('--shift <pixels>', 'float training: random shifts of each image by up to this many pixels (0 = off)', String(d.shift))
+    .option('--sd-shift <pixels>', 'random shifts during pruned float and SD fine-tuning', String(s.shift))
     .option('--prune <fraction>', 'structural group pruning fraction of conv rows before decomposition', String(s.pruneFraction))
+    .option('--prune-layer <name=fraction>', 'group pruning fraction of one conv/linear layer (overrides --prune); repeatable', collect, [])
+    .option('--prune-output <name=fraction>', 'also zero each output channel\'s lowest-L1 rows until this fraction of its rows is zero (pruned float fine-tuning); repeatable', collect, [])
+    .option('--prune-epochs <n>', 'pruned float fine-tuning epochs before the SD stage (pruned rows held at zero)', '0')
+    .option('--block-rows <n>', 'SD block rows (192 = 64 input channels of a 3x3 conv)', String(s.blockRows))
     .option('--out <file>', 'checkpoint to write', 'build/train/model.ckpt')
     .action((o: TrainCli) => {
       runTrain(o);
