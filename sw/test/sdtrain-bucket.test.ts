@@ -50,3 +50,31 @@ describe('bucket switching, hand-checked cases (minC 0.25, maxC 4)', () => {
     console.log('compared 5 values of a ranged bucket-switching step');
   });
 });
+
+describe('bucket switching over a gradient window (SdParams.bucketStep)', () => {
+  it('sums the C gradient over the window and counts the sign of the sum once', async () => {
+    const { decomposeLayer } = await import('../sd/decompose.js');
+    const { SdParams } = await import('../sdtrain/sd-layers.js');
+    // One linear output of 3 inputs: a single block with a single row.
+    const make = () => new SdParams(decomposeLayer('fc', Float32Array.from([1, 0.5, -1]), [1, 3])!, { threshold: 2 ** -4, maxC: 32 });
+    const steps = (p: InstanceType<typeof SdParams>, grads: number[][], window: number) => grads.map((g) => {
+      p.c.grad = Float32Array.from(g);
+      const n = p.bucketStep(1, window);
+      p.c.zeroGrad();
+      return n;
+    });
+    const start = [...make().c.data];
+    // window 1: every step switches each coefficient (bar 1) -> down then up.
+    const a = make();
+    expect(steps(a, [[1, 1, 1], [-3, -3, -3]], 1)).toEqual([3, 3]);
+    // window 2: the sum -2 counts once, toward larger magnitude for the positive entries.
+    const b = make();
+    expect(steps(b, [[1, 1, 1], [-3, -3, -3]], 2)).toEqual([0, 3]);
+    // Positive entries double (clamped to the block window's top), negative ones halve toward 0.
+    const top = b.bounds[0]!.maxC;
+    const want = start.map((v) => (v > 0 ? Math.min(top, 2 * v) : v / 2));
+    expect(want).toEqual([1, 1, -0.5]); // the window ends at 2^0: the largest entry, 1, stays
+    expect([...b.c.data]).toEqual(want);
+    console.log(`compared switch counts of 4 steps and ${want.length} coefficients after a 2-batch window: ${start.join(',')} -> ${want.join(',')}`);
+  });
+});
