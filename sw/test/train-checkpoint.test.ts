@@ -89,4 +89,21 @@ describe('train and eval commands', () => {
     expect(() => runTrain({ ...({} as Parameters<typeof runTrain>[0]), data: 'cifar' })).toThrow("--data: expected one of mnist, fashion, found 'cifar'");
     console.log('compared a CLI-trained checkpoint reloaded from disk and a bad --data message');
   });
+
+  it('train with pruned float fine-tuning stores no pruned fc row, and refuses unknown prune layers before training', () => {
+    const base = {
+      data: 'mnist', model: 'mnist-tiny', epochs: '1', batch: '32', lr: '0.003', optimizer: 'adam', schedule: 'cosine',
+      momentum: '0.9', weightDecay: '0', seed: '6', bn: true, compressLoss: '0', trainLimit: '300', testLimit: '100', out: join(dir, 'pruned.ckpt'),
+      sd: true, sdEpochs: '1', sdLr: '0.002', sdUpdate: 'ste', sdBar: '4', sdInt8Acts: false, prune: '0', sdCompressLoss: '0',
+      shift: '1', sdShift: '1', pruneLayer: ['conv2=0.25', 'fc=0.5'], pruneOutput: ['fc=0.7'], pruneEpochs: '1', blockRows: '264',
+    };
+    const ckpt = runTrain(base);
+    const fc = ckpt.sd!.layers.fc!, R = fc.layout.rowsPerOutput;
+    expect(fc.layout.blockSizes).toEqual([R]); // one block per output with --block-rows 264
+    const stored = fc.blocks.map((bs) => bs[0]!.rowMask.reduce((a, v) => a + v, 0));
+    for (const n of stored) expect(n).toBeLessThanOrEqual(R - Math.floor(0.7 * R));
+    expect(() => runTrain({ ...base, trainLimit: undefined, pruneLayer: ['fc2=0.5'] })).toThrow('--prune-layer: model mnist-tiny has no conv/linear layer "fc2"');
+    expect(() => runTrain({ ...base, pruneOutput: ['fc=1'] })).toThrow('--prune-output fc: expected a fraction below 1, found 1');
+    console.log(`compared stored fc rows per output (${stored.join(', ')}) with at most ${R - Math.floor(0.7 * R)} of ${R} (seed 6) and 2 refused options`);
+  });
 });

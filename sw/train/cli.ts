@@ -2,6 +2,7 @@
  * `smartdeal train` and `smartdeal eval`.
  */
 import type { Command } from 'commander';
+import { UserError } from '../../common/user-error.js';
 import { startProgress } from '../../common/progress.js';
 import { subset, type ImageDataset } from '../data/dataset.js';
 import { DATASETS, loadDataset } from '../data/load.js';
@@ -76,6 +77,14 @@ export function runTrain(o: TrainCli): Checkpoint {
     compressLoss: num('--compress-loss', o.compressLoss, { min: 0 }),
     shift: num('--shift', o.shift ?? '0', { integer: true, min: 0 }),
   };
+  // Pruning options are checked before any training, so a typo does not cost a float run.
+  const layerPrune = layerFractions('--prune-layer', o.pruneLayer ?? []);
+  const outputPrune = layerFractions('--prune-output', o.pruneOutput ?? []);
+  const layerNames = presetSpec(o.model).layers.flatMap((l) => ('name' in l ? [l.name] : []));
+  for (const [flag, names] of [['--prune-layer', Object.keys(layerPrune)], ['--prune-output', Object.keys(outputPrune)]] as const) {
+    for (const n of names) if (!layerNames.includes(n)) throw new UserError(`${flag}: model ${o.model} has no conv/linear layer "${n}" (layers: ${layerNames.join(', ')})`);
+  }
+  for (const n of Object.keys(outputPrune)) if (!(n in layerPrune)) layerPrune[n] = 0;
   let meta: Record<string, unknown> = { data: o.data, preset: o.model, float: c };
   let ckpt: Checkpoint;
   if (o.from) {
@@ -101,11 +110,10 @@ export function runTrain(o: TrainCli): Checkpoint {
       pruneFraction: num('--prune', o.prune, { min: 0 }),
       compressLoss: num('--sd-compress-loss', o.sdCompressLoss, { min: 0 }),
       shift: num('--sd-shift', o.sdShift ?? '0', { integer: true, min: 0 }),
-      layerPrune: layerFractions('--prune-layer', o.pruneLayer ?? []),
+      layerPrune,
       blockRows: num('--block-rows', o.blockRows ?? String(DEFAULT_SD_CONFIG.blockRows), { integer: true, min: 1 }),
     };
     const pruneEpochs = num('--prune-epochs', o.pruneEpochs ?? '0', { integer: true, min: 0 });
-    const outputPrune = layerFractions('--prune-output', o.pruneOutput ?? []);
     let start = ckpt.model;
     if (pruneEpochs > 0 || Object.keys(outputPrune).length > 0) {
       // Pruned float fine-tuning: the SD stage then finds the pruned rows already at zero.
