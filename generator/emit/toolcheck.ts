@@ -41,13 +41,20 @@ export function verilatorLint(files: readonly string[], top: string, timeoutMs =
   return r;
 }
 
-/** `yosys synth -top X; check -assert`, failing on any latch cell. */
+/** The fine-grained part of yosys `synth` (techmap to gates, abc), less `memory_map`. */
+const SYNTH_FINE_WITHOUT_MEMORY_MAP = ['opt -fast -full', 'techmap', 'opt -fast', 'abc -fast', 'opt -fast'];
+
+/**
+ * yosys synthesis up to gates, then `check -assert`, failing on any latch cell. It is `synth -top X`
+ * without its `memory_map` step: memories stay `$mem_v2` cells, as in any RAM-inferring flow, because
+ * turning an 8192-word memory into flip-flops takes yosys minutes and proves nothing about latches.
+ */
 export function yosysCheck(files: readonly string[], top: string, timeoutMs = 300_000): ToolResult {
   const dir = mkdtempSync(join(tmpdir(), 'dsl-yosys-'));
   try {
     const countFile = join(dir, 'latches.txt');
     // -q keeps the log short; `tee -o` still records the latch count.
-    const script = [...files.map((f) => `read_verilog ${f}`), `synth -top ${top}`,
+    const script = [...files.map((f) => `read_verilog ${f}`), `synth -top ${top} -run begin:fine`, ...SYNTH_FINE_WITHOUT_MEMORY_MAP,
       `tee -q -o ${countFile} select -count t:$dlatch t:$adlatch t:$latch t:$sr t:$dlatchsr t:$_DLATCH_* t:$_DLATCHSR_* t:$_SR_*`,
       'check -assert'].join('; ');
     const r = run('yosys', 'yosys', ['-q', '-p', script], timeoutMs);
