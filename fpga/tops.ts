@@ -4,13 +4,12 @@
  * the board top `board` (UART echo + heartbeat, fpga/board/echo-top.ts). Designs other than the
  * board top sit in the scan wrapper, so they need only the clock and two UART pins.
  */
-import { readFileSync } from 'node:fs';
 import { UserError } from '../common/user-error.js';
 import type { ModuleSpec } from '../generator/dsl/index.js';
 import { EngineTop } from '../generator/engine/engine-top.js';
 import { exampleSpec } from '../generator/examples/index.js';
 import { loadExamplesConfig } from '../generator/examples/config.js';
-import { loadConfig } from '../sw/engine/config.js';
+import { isEngineConfigFile, loadConfig } from '../sw/engine/config.js';
 import type { Board } from './boards.js';
 import { EchoTop } from './board/echo-top.js';
 import { scanWrap, type ScanCost } from './board/scan-wrapper.js';
@@ -41,19 +40,10 @@ export function wrappedTop(dut: ModuleSpec<unknown>): FpgaTop {
   return { name: dut.name, spec, scan: cost };
 }
 
-function isEngineConfig(path: string): boolean {
-  try {
-    const raw = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-    return raw !== null && typeof raw === 'object' && 'mode' in raw && !('examples' in raw);
-  } catch {
-    return false;   // the examples loader reports unreadable or malformed files
-  }
-}
-
 /** The designs of a configuration, or the one named by `top`. */
 export function topsOf(configPath: string, board: Board, top?: string): FpgaTop[] {
   let candidates: FpgaTop[];
-  if (isEngineConfig(configPath)) {
+  if (isEngineConfigFile(configPath)) {
     candidates = [wrappedTop(EngineTop({ config: loadConfig(configPath).config }) as ModuleSpec<unknown>)];
   } else {
     const specs = loadExamplesConfig(configPath).examples.map((e) => exampleSpec(e));

@@ -4,13 +4,12 @@
  * example library), run the lint gate on it, the MNIST flow end to end on the engine (sw/flow), and
  * a short simulation of each example.
  */
-import { readFileSync } from 'node:fs';
 import { basename, extname, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../common/user-error.js';
 import { loadExamplesConfig } from './examples/config.js';
 import { generateEngine } from './engine/engine-top.js';
-import { loadConfig } from '../sw/engine/config.js';
+import { isEngineConfigFile, loadConfig } from '../sw/engine/config.js';
 import { describeGateFailures, formatGateTable, formatTable, runLintGate, type GateReport, type LintTarget } from './lint/gate.js';
 import { generateExamples } from './lint/generate.js';
 
@@ -20,22 +19,12 @@ const defaultOut = (config: string): string => join('rtl-out', basename(config, 
 interface GenerateCli { config: string; out?: string }
 interface LintCli extends GenerateCli { jobs?: string; cells: boolean }
 
-/** An engine configuration has a `mode`; an examples configuration lists `examples`. */
-function isEngineConfig(path: string): boolean {
-  try {
-    const raw = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-    return raw !== null && typeof raw === 'object' && 'mode' in raw && !('examples' in raw);
-  } catch {
-    return false; // the examples loader reports unreadable or malformed files
-  }
-}
-
 function generate(o: GenerateCli): { modules: LintTarget[]; out: string } {
   const out = o.out ?? defaultOut(o.config);
   const started = Date.now();
   let modules: LintTarget[];
   let rows: string[][];
-  if (isEngineConfig(o.config)) {
+  if (isEngineConfigFile(o.config)) {
     const lc = loadConfig(o.config);
     const engine = generateEngine(lc.config, out);
     modules = [engine];

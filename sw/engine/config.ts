@@ -147,3 +147,17 @@ export function canonicalConfigJson(c: EngineConfig): string {
 export function configHash(c: EngineConfig): string {
   return createHash('sha256').update(canonicalConfigJson(c)).digest('hex');
 }
+
+/**
+ * Whether a configuration file is an engine configuration (it has `mode`) rather than another kind
+ * of configuration (the examples list `examples`). Unreadable files answer false: their own loader
+ * reports them.
+ */
+export function isEngineConfigFile(path: string): boolean {
+  try {
+    const raw = readJsonFile(path, 'the configuration');
+    return raw !== null && typeof raw === 'object' && 'mode' in raw && !('examples' in raw);
+  } catch {
+    return false;
+  }
+}
