@@ -26,6 +26,7 @@ import { descriptorLayout, ERROR_CODES } from '../../sw/engine/descriptor.js';
 import { LAYER_KINDS } from '../../sw/engine/config.js';
 import { fieldOf } from '../../sw/engine/fields.js';
 import { derivedWidths, memoryMap, memoryOf } from '../../sw/engine/memory-map.js';
+import { mulByConstant } from './const-mul.js';
 import { ActAddrGen, bankBitsOf } from './act-addr.js';
 import { COUNTERS, type CounterName } from './csr.js';
 import { addrBitsOf } from './host.js';
@@ -226,7 +227,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     const steps = mux(stride2, span.shr(1), span); // floor(span / s) for s = 1, 2
     return span.ge(0).and(outSize.ne(0)).and(steps.eq(outSize.sub(1).asSigned()));
   };
-  const rowsOk = mux(isConv3, rows.eq(C.mul(3)), rows.ne(0).and(rows.mul(3).ge(C)).and(rows.sub(1).trunc(d).mul(3).lt(C)));
+  const rowsOk = mux(isConv3, rows.eq(mulByConstant(C, 3)), rows.ne(0).and(mulByConstant(rows, 3).ge(C)).and(mulByConstant(rows.sub(1).trunc(d), 3).lt(C)));
   const chanEnd = chanBase.add(O).named('chan_end');
   const checks: [Value, number][] = [
     [kindOk.not(), ERROR_CODES.unknownKind],
@@ -359,8 +360,8 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     pendBase.set(o0Plane.add(pixOff).resize(pendBase.width));
     pendCols.set(cols);
   });
-  const liveTap = tapOffer.and(isConv3.or(rowC.mul(3).add(tapJ).lt(C))).named('live_tap');
-  const tapChannel = mux(isConv3, rowC, rowC.mul(3).add(tapJ).trunc(d)).named('tap_channel');
+  const liveTap = tapOffer.and(isConv3.or(mulByConstant(rowC, 3).add(tapJ).lt(C))).named('live_tap');
+  const tapChannel = mux(isConv3, rowC, mulByConstant(rowC, 3).add(tapJ).trunc(d)).named('tap_channel');
   const act = m.instance('act_addr', ActAddrGen({ cols: Q, addrBits: aa, dimBits: d }), {
     clk, rst, base: actIn, h: H, w: W, out_w: outW, stride2, pad: padding.bit(0), z_in: zIn,
     req_valid: liveTap, c: tapChannel, kh: mux(isConv3, rowKh, 0), kw: mux(isConv3, tapJ, 0), oy, ox0,
@@ -435,7 +436,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     mult: select(drainLane, laneMult), shift: select(drainLane, laneShift), z_out: zOut, lo: clampLo,
   });
   const drainAddr = laneOff.add(drainCol).named('drain_addr');
-  shSel.set(drainLane.mul(Q).add(drainCol).resize(shSel.width));
+  shSel.set(mulByConstant(drainLane, Q).add(drainCol).resize(shSel.width));
   m.when(draining, () => {
     progress.set(1);
     m.when(isFinal, () => {
@@ -545,12 +546,20 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     k.set(k.add(1).trunc(k.width));
     m.when(k.eq(DW), () => fsm.goto('check1'));
   });
+  // Layer-start (check1) and tile-start (tinit) products share two multipliers: the states never
+  // overlap, and each SB_MAC16 saved is one the UP5K's 8 can give the PE array.
+  const inCheck1 = fsm.is('check1');
+  const inPlaneNow = H.mul(W).named('in_plane_now');
+  const outPlaneNow = outH.mul(outW).named('out_plane_now');
+  const chanFactor = mux(inCheck1, O, o0).named('chan_factor');
+  const chanTimesPlane = chanFactor.mul(mux(inCheck1, outPlaneNow, planeSize)).named('chan_times_plane');
+  const chanTimesBpo = chanFactor.mul(bpo).named('chan_times_bpo');
   fsm.state('check1', () => {
-    inBytes.set(C.mul(H).mul(W).resize(inBytes.width));
-    outCount.set(O.mul(outH).mul(outW).resize(outCount.width));
-    planeSize.set(outH.mul(outW));
-    inPlane.set(H.mul(W));
-    bNeed.set(O.mul(bpo).resize(bNeed.width));
+    inBytes.set(C.mul(inPlaneNow).resize(inBytes.width));
+    outCount.set(chanTimesPlane.resize(outCount.width));
+    planeSize.set(outPlaneNow);
+    inPlane.set(inPlaneNow);
+    bNeed.set(chanTimesBpo.resize(bNeed.width));
     fsm.goto('check2');
   });
   fsm.state('check2', () => {
@@ -591,8 +600,8 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
         laneShift[o]!.set(quant.data.slice(c.multiplierBits + cw.dims.requantShiftBits - 1, c.multiplierBits));
       });
     }
-    bTileBase.set(bBase.add(o0.mul(bpo)).resize(bTileBase.width));
-    o0Plane.set(o0.mul(planeSize).resize(o0Plane.width));
+    bTileBase.set(bBase.add(chanTimesBpo).resize(bTileBase.width));
+    o0Plane.set(chanTimesPlane.resize(o0Plane.width));
     oy.set(0);
     ox0.set(0);
     pixOff.set(0);
