@@ -22,7 +22,7 @@ interface TrainCli {
   testLimit?: string; out: string; sd: boolean; sdEpochs: string; sdLr: string; sdUpdate: string; sdBar: string;
   sdInt8Acts: boolean; prune: string; sdCompressLoss: string; from?: string;
   /** Options added later; optional so that programmatic callers may leave them out (defaults apply). */
-  shift?: string; sdShift?: string; pruneLayer?: string[]; pruneOutput?: string[]; pruneEpochs?: string; blockRows?: string;
+  shift?: string; sdShift?: string; pruneLayer?: string[]; pruneOutput?: string[]; pruneEpochs?: string; blockRows?: string; groupSize?: string;
 }
 
 function loadSplits(data: string, trainLimit?: string, testLimit?: string): { train: ImageDataset; test: ImageDataset } {
@@ -112,6 +112,8 @@ export function runTrain(o: TrainCli): Checkpoint {
       shift: num('--sd-shift', o.sdShift ?? '0', { integer: true, min: 0 }),
       layerPrune,
       blockRows: num('--block-rows', o.blockRows ?? String(DEFAULT_SD_CONFIG.blockRows), { integer: true, min: 1 }),
+      // Pruning groups of the engine's peRows outputs let the index selector skip a row for a whole tile.
+      groupSize: num('--group-size', o.groupSize ?? String(DEFAULT_SD_CONFIG.groupSize), { integer: true, min: 1 }),
     };
     const pruneEpochs = num('--prune-epochs', o.pruneEpochs ?? '0', { integer: true, min: 0 });
     let start = ckpt.model;
@@ -157,6 +159,7 @@ export function registerTrain(program: Command): void {
     .option('--sd-bar <n>', 'bucket switching: sign-counter bar', String(s.bar))
     .option('--sd-int8-acts', 'store activations saved for backward in int8 (per-tensor scale)')
     .option('--sd-compress-loss <weight>', 'L1/L2 compressibility loss on latent C (ste mode)', String(s.compressLoss))
+    .option('--group-size <n>', 'output channels per structural pruning group (the engine skips a pruned row for a tile of peRows outputs when this is a multiple of peRows)', String(s.groupSize))
     .option('--shift <pixels>', 'float training: random shifts of each image by up to this many pixels (0 = off)', String(d.shift))
     .option('--sd-shift <pixels>', 'random shifts during pruned float and SD fine-tuning', String(s.shift))
     .option('--prune <fraction>', 'structural group pruning fraction of conv rows before decomposition', String(s.pruneFraction))
