@@ -12,12 +12,8 @@
  */
 import { existsSync } from 'node:fs';
 import { Rng } from '../common/rng.js';
-import { elaborate } from '../generator/dsl/index.js';
-import { emitVerilog } from '../generator/emit/index.js';
-import { EngineTop } from '../generator/engine/engine-top.js';
-import { EngineHost } from '../generator/engine/host-driver.js';
+import { simulateEngine } from '../generator/engine/simulate.js';
 import { compareImage } from '../generator/engine/host-check.js';
-import { Simulation, fromEmitted } from '../verif/index.js';
 import { loadCheckpoint } from '../sw/checkpoint/checkpoint.js';
 import { loadDataset } from '../sw/data/load.js';
 import { loadConfig, type LoadedConfig } from '../sw/engine/config.js';
@@ -97,10 +93,8 @@ function weightBits(packed: PackedModel): number {
 }
 
 async function rtlCheck(packed: PackedModel, lc: LoadedConfig, image: Uint8Array): Promise<{ cycles: number; model: number; mismatches: number }> {
-  const sim = await Simulation.create(fromEmitted(emitVerilog(elaborate(EngineTop({ config: lc.config }))), { echo: false }));
+  const { sim, host } = await simulateEngine(lc.config, { echo: false });
   try {
-    const host = new EngineHost(sim, lc.config);
-    host.reset();
     host.loadModel(packed.images, packed.used);
     const r = compareImage(host, packed, image, 'bench');
     for (const m of r.mismatches.slice(0, 5)) process.stderr.write(`  mismatch: ${m}\n`);

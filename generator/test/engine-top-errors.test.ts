@@ -6,12 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Rng } from '../../common/rng.js';
-import { elaborate } from '../dsl/index.js';
-import { emitVerilog } from '../emit/index.js';
-import { EngineTop } from '../engine/engine-top.js';
-import { EngineHost } from '../engine/host-driver.js';
+import type { EngineHost } from '../engine/host-driver.js';
+import { simulateEngine } from '../engine/simulate.js';
 import { E2E_SPECS, compareImage } from '../engine/host-check.js';
-import { Simulation, fromEmitted } from '../../verif/index.js';
+import type { Simulation } from '../../verif/index.js';
 import { parseConfig } from '../../sw/engine/config.js';
 import { decodeDescriptor, encodeDescriptor, ERROR_CODES, type Descriptor } from '../../sw/engine/descriptor.js';
 import { packModel, type PackedModel } from '../../sw/engine/pack.js';
@@ -42,9 +40,7 @@ describe('malformed descriptors stop the engine with the documented error codes'
   let host: EngineHost;
   const packed = packModel(model, lc, `seed ${SEED}`);
   beforeAll(async () => {
-    sim = await Simulation.create(fromEmitted(emitVerilog(elaborate(EngineTop({ config: lc.config })))));
-    host = new EngineHost(sim, lc.config);
-    host.reset();
+    ({ sim, host } = await simulateEngine(lc.config));
     host.loadModel(packed.images, packed.used);
   }, 120_000);
   afterAll(() => sim?.close());
@@ -97,9 +93,8 @@ describe('kinds outside layerKinds', () => {
   let sim: Simulation;
   afterAll(() => sim?.close());
   test('a conv1 layer on an engine built without conv1 stops with error 1 at that layer', async () => {
-    sim = await Simulation.create(fromEmitted(emitVerilog(elaborate(EngineTop({ config: noConv1.config })))));
-    const host = new EngineHost(sim, noConv1.config);
-    host.reset();
+    let host: EngineHost;
+    ({ sim, host } = await simulateEngine(noConv1.config));
     const packed = packModel(model, lc, `seed ${SEED}`);
     host.loadModel(packed.images, packed.used);
     const r = compareImage(host, { ...packed, config: noConv1.config }, image, `conv1 on ${noConv1.source}`);

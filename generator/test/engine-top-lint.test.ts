@@ -8,12 +8,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Rng } from '../../common/rng.js';
 import { elaborate } from '../dsl/index.js';
-import { emitVerilog, writeVerilog } from '../emit/index.js';
+import { writeVerilog } from '../emit/index.js';
 import { EngineTop } from '../engine/engine-top.js';
-import { EngineHost } from '../engine/host-driver.js';
+import type { EngineHost } from '../engine/host-driver.js';
+import { simulateEngine } from '../engine/simulate.js';
 import { CSR } from '../engine/csr.js';
 import { describeGateFailures, runLintGate, type LintTarget } from '../lint/gate.js';
-import { Simulation, fromEmitted } from '../../verif/index.js';
+import type { Simulation } from '../../verif/index.js';
 import { configHash, parseConfig } from '../../sw/engine/config.js';
 import defaultJson from '../../configs/default.json' with { type: 'json' };
 
@@ -40,9 +41,7 @@ describe('host bus', () => {
   let sim: Simulation;
   let host: EngineHost;
   beforeAll(async () => {
-    sim = await Simulation.create(fromEmitted(emitVerilog(elaborate(EngineTop({ config: lc.config })))));
-    host = new EngineHost(sim, lc.config);
-    host.reset();
+    ({ sim, host } = await simulateEngine(lc.config));
   }, 120_000);
   afterAll(() => sim?.close());
 

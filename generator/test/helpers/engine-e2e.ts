@@ -5,12 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Rng } from '../../../common/rng.js';
-import { elaborate } from '../../dsl/index.js';
-import { emitVerilog } from '../../emit/index.js';
-import { EngineTop } from '../../engine/engine-top.js';
-import { EngineHost } from '../../engine/host-driver.js';
+import type { EngineHost } from '../../engine/host-driver.js';
+import { simulateEngine } from '../../engine/simulate.js';
 import { compareModel } from '../../engine/host-check.js';
-import { Simulation, fromEmitted } from '../../../verif/index.js';
+import type { Simulation } from '../../../verif/index.js';
 import { parseConfig, type EngineConfig } from '../../../sw/engine/config.js';
 import { randomImages, randomIntModel, type RandomModelOptions } from '../../../sw/engine/random-model.js';
 
@@ -26,9 +24,7 @@ export function describeEngineAgainstGolden(o: {
       let sim: Simulation;
       let host: EngineHost;
       beforeAll(async () => {
-        sim = await Simulation.create(fromEmitted(emitVerilog(elaborate(EngineTop({ config: lc.config })))));
-        host = new EngineHost(sim, lc.config);
-        host.reset();
+        ({ sim, host } = await simulateEngine(lc.config));
       }, 120_000);
       afterAll(() => sim?.close());
 
