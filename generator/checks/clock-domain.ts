@@ -10,7 +10,7 @@ export const clockDomainCheck: CheckPass = {
       }
     }
     for (const mem of m.memories) {
-      for (const p of [...mem.readPorts, ...mem.writePorts]) {
+      for (const p of [...mem.readPorts, ...mem.writePorts, ...(mem.singlePort ? [mem.singlePort] : [])]) {
         if (!p.domain) report('no-clock-domain', `a port of memory '${mem.name}' is created outside any clock domain`, p.loc);
       }
     }

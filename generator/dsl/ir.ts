@@ -128,6 +128,26 @@ export interface MemWritePort {
   loc: Loc;
 }
 
+/**
+ * The one port of a single-port memory: one address per cycle; a write cycle stores and leaves
+ * the read data unchanged, otherwise (with readEnable) the read data loads the addressed word.
+ */
+export interface MemSinglePort {
+  addr: Node;
+  /** Word written (with writeEnable) or undefined for a read-only port. */
+  writeData: Node | undefined;
+  /** Write enable, ANDed with the enclosing when conditions. */
+  writeEnable: Node | undefined;
+  /** Read enable, ANDed with the enclosing when conditions (undefined: read on every non-write cycle). */
+  readEnable: Node | undefined;
+  data: SignalIR;
+  domain: DomainIR | undefined;
+  loc: Loc;
+}
+
+/** The synthesis hint emitted as `(* ram_style = "..." *)`: 'huge' asks yosys for iCE40 SPRAM. */
+export type MemoryStyle = 'block' | 'huge';
+
 export interface MemoryIR {
   name: string;
   width: number;
@@ -137,8 +157,11 @@ export interface MemoryIR {
   addrWidth: number;
   addrParam: ParamRef | undefined;
   init: string | undefined;
+  style: MemoryStyle | undefined;
   readPorts: MemReadPort[];
   writePorts: MemWritePort[];
+  /** Set by Memory.singlePort; such a memory has no other ports. */
+  singlePort: MemSinglePort | undefined;
   loc: Loc;
 }
 

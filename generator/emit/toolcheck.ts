@@ -106,12 +106,17 @@ export function describeFailures(results: readonly ToolResult[]): string {
 
 /**
  * Synthesises for iCE40 (`synth_ice40`) and returns the cell counts by type, e.g. to confirm that
- * a memory maps to SB_RAM40_4K block RAM. `params` overrides top-level Verilog parameters.
+ * a memory maps to SB_RAM40_4K block RAM. `params` overrides top-level Verilog parameters;
+ * `opts.spram` adds `-spram` (UltraPlus SPRAM inference).
  */
-export function ice40Cells(files: readonly string[], top: string, params: Record<string, number> = {}, timeoutMs = 300_000): ToolResult & { cells: Record<string, number> } {
+export function ice40Cells(
+  files: readonly string[], top: string, params: Record<string, number> = {}, timeoutMs = 300_000, opts: { spram?: boolean } = {},
+): ToolResult & { cells: Record<string, number> } {
   const chparam = Object.keys(params).length
     ? [`chparam ${Object.entries(params).map(([k, v]) => `-set ${k} ${v}`).join(' ')} ${top}`] : [];
-  const script = [...files.map((f) => `read_verilog ${f}`), ...chparam, `synth_ice40 -top ${top}`, 'stat'].join('; ');
+  // -spram lets yosys use the UltraPlus single-port RAMs (SB_SPRAM256KA) for memories that fit them.
+  const synth = `synth_ice40 -top ${top}${opts.spram ? ' -spram' : ''}`;
+  const script = [...files.map((f) => `read_verilog ${f}`), ...chparam, synth, 'stat'].join('; ');
   const r = run('yosys', 'yosys', ['-p', script], timeoutMs);
   const cells: Record<string, number> = {};
   const stat = r.output.slice(r.output.lastIndexOf('Number of cells'));

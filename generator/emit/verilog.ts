@@ -93,7 +93,8 @@ class ModulePrinter {
     for (const mem of this.m.memories) {
       const words = mem.addrParam ? `(1 << ${mem.addrParam.name}) - 1` : `${mem.depth - 1}`;
       const width = mem.widthParam ? `[${mem.widthParam.name}-1:0] ` : range(mem.width);
-      decls.push(`${IND}reg ${width}${mem.name} [0:${words}];${this.loc(mem.loc)}`);
+      const style = mem.style ? `(* ram_style = "${mem.style}" *) ` : '';
+      decls.push(`${IND}${style}reg ${width}${mem.name} [0:${words}];${this.loc(mem.loc)}`);
     }
     for (const [c, name] of this.temps) decls.push(`${IND}wire ${c.node.param ? `[${c.node.param.name}-1:0] ` : range(c.node.width)}${name};`);
 
@@ -148,6 +149,12 @@ class ModulePrinter {
     for (const mem of this.m.memories) {
       for (const p of mem.readPorts) { this.st.use(p.addr); if (p.enable) this.st.use(p.enable); }
       for (const p of mem.writePorts) { this.st.use(p.addr); this.st.use(p.data); if (p.enable) this.st.use(p.enable); }
+      const sp = mem.singlePort;
+      if (sp) {
+        if (sp.writeData) { this.st.use(sp.addr); this.st.use(sp.writeData); if (sp.writeEnable) this.st.use(sp.writeEnable); }
+        this.st.use(sp.addr);
+        if (sp.readEnable) this.st.use(sp.readEnable);
+      }
     }
     // An instance input driven by one unconditional expression and never read back is written
     // straight into the port connection.
@@ -436,6 +443,7 @@ class ModulePrinter {
       }
       out.push(`${IND}end`);
     }
+    if (mem.singlePort) this.singlePortBlock(mem, mem.singlePort, out);
     for (const p of mem.readPorts) {
       if (!p.domain) continue;
       this.procedural.add(p.data);
@@ -446,6 +454,29 @@ class ModulePrinter {
       else out.push(`${IND.repeat(2)}${line}`);
       out.push(`${IND}end`);
     }
+  }
+
+  /**
+   * The shape yosys 0.23 maps to SB_SPRAM256KA: one address, and read data that keeps its value on
+   * a write cycle (`if (we) m[a] <= d; else if (re) q <= m[a];`).
+   */
+  private singlePortBlock(mem: ModuleIR['memories'][number], p: NonNullable<ModuleIR['memories'][number]['singlePort']>, out: string[]): void {
+    if (!p.domain) return;
+    this.procedural.add(p.data);
+    this.useName(p.domain.clock.name);
+    const i2 = IND.repeat(2);
+    const i3 = IND.repeat(3);
+    const read = `${p.data.name} <= ${mem.name}[${this.expr(p.addr).text}];${this.loc(p.loc)}`;
+    out.push(`${IND}always @(posedge ${p.domain.clock.name}) begin`);
+    let head = `${i2}if`;
+    if (p.writeData && p.writeEnable) {
+      out.push(`${i2}if (${this.expr(p.writeEnable).text}) begin`, `${i3}${mem.name}[${this.expr(p.addr).text}] <= ${this.expr(p.writeData).text};${this.loc(p.loc)}`);
+      head = `${i2}end else if`;
+    }
+    if (p.readEnable) out.push(`${head} (${this.expr(p.readEnable).text}) begin`, `${i3}${read}`, `${i2}end`);
+    else if (head === `${i2}if`) out.push(`${i2}${read}`);
+    else out.push(`${i2}end else begin`, `${i3}${read}`, `${i2}end`);
+    out.push(`${IND}end`);
   }
 
   private instanceBlock(inst: ModuleIR['instances'][number], out: string[]): void {
