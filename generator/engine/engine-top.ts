@@ -9,6 +9,7 @@ import { writeVerilog } from '../emit/index.js';
 import { configHash, type EngineConfig } from '../../sw/engine/config.js';
 import { memoryMap, type MemoryName } from '../../sw/engine/memory-map.js';
 import { bankBitsOf } from './act-addr.js';
+import { ActBankPair } from './act-bank.js';
 import { Controller, controllerWidths } from './controller.js';
 import { COUNTERS, CsrBlock } from './csr.js';
 import { HostBus, hostAddrBits, type HostBusParams } from './host.js';
@@ -86,21 +87,31 @@ export const EngineTop = defineModule('sd_engine', (m, p: EngineTopParams) => {
   ctl.port('logits_rdata').set(logitsData);
   host.port('logits_rdata').set(logitsData);
 
-  // ACT: byte a in bank a mod P_c at word a div P_c.
+  // ACT: byte a in bank a mod P_c at word a div P_c. Each bank is a pair of single-port copies
+  // (act-bank.ts): layer i reads copy i mod 2 and writes the other; the host writes both and reads
+  // copy (LAYER mod 2), the one the last layer run (or stopped on) read: its input feature map.
   const bankOf = (a: Value): Value => (bankBits > 0 ? a.slice(bankBits - 1, 0) : lit(0, UInt(1)));
   const wordOf = (a: Value): Value => a.slice(a.width - 1, bankBits).resize(cw.actWord);
   const hostAct = host.port('act_addr');
+  const hostWord = wordOf(hostAct).named('host_act_word');
   const ctlWaddr = ctl.port('act_waddr');
+  const ctlWord = wordOf(ctlWaddr).named('ctl_act_word');
+  const readCopy = ctl.port('layer').bit(0).named('act_read_copy');
   const hostBankQ = m.reg('host_bank_q', UInt(Math.max(1, bankBits)), { init: 0, enable: host.port('act_re') });
   hostBankQ.set(bankOf(hostAct).resize(hostBankQ.width));
   const bankData: Value[] = [];
   for (let b = 0; b < Q; b++) {
-    const mem = m.memory(`act${b}`, { type: UInt(8), depth: c.actDepth });
     const hostHit = bankBits > 0 ? bankOf(hostAct).eq(b) : lit(1, Bool);
     const ctlHit = bankBits > 0 ? bankOf(ctlWaddr).eq(b) : lit(1, Bool);
-    mem.write(mux(busy, wordOf(ctlWaddr), wordOf(hostAct)), mux(busy, ctl.port('act_wdata'), host.port('act_wdata')),
-      mux(busy, ctl.port('act_we').and(ctlHit), host.port('act_we').and(hostHit)));
-    const data = mem.read(mux(busy, ctl.port(`act_raddr${b}`), wordOf(hostAct)), { enable: mux(busy, ctl.port(`act_re${b}`), host.port('act_re').and(hostHit)) });
+    const bank = m.instance(`act${b}`, ActBankPair({ depth: c.actDepth }), {
+      clk, rst, sel: readCopy, wboth: busy.not(),
+      re: mux(busy, ctl.port(`act_re${b}`), host.port('act_re').and(hostHit)),
+      raddr: mux(busy, ctl.port(`act_raddr${b}`), hostWord),
+      we: mux(busy, ctl.port('act_we').and(ctlHit), host.port('act_we').and(hostHit)),
+      waddr: mux(busy, ctlWord, hostWord),
+      wdata: mux(busy, ctl.port('act_wdata'), host.port('act_wdata')),
+    });
+    const data = bank.port('rdata');
     ctl.port(`act_rdata${b}`).set(data);
     bankData.push(data);
   }
