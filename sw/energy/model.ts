@@ -147,8 +147,10 @@ export function energyOfEvents(events: EngineEvents, config: EngineConfig, opts:
 
   // Rebuild (sd): each term is B shifted by its code's exponent and added into the lane's sum t;
   // each rebuilt weight is t rounded by R (a variable shift and the rounding add) and saturated.
-  const termBits = c.weightBits + 2 ** c.ceExpBits - 1;
-  const sumBits = termBits + Math.ceil(Math.log2(c.basis + 1));
+  // Widths as the RTL lane has them (generator/engine/rebuild.ts rebuildSumWidth): a term is int8
+  // shifted by up to 2^e - 2 plus a sign bit; the sum of S terms adds ceil(log2 S) bits.
+  const termBits = c.weightBits + 2 ** c.ceExpBits;
+  const sumBits = termBits + Math.ceil(Math.log2(c.basis));
   if (c.mode === 'sd') {
     parts.push(part('rebuild', 'rebuild shift-adds', events.rebuildShiftAdds, sum(shiftPj(termBits), addPj(sumBits))));
     parts.push(part('rebuild', 'rebuild rounding', events.rebuiltWeights, sum(shiftPj(sumBits), addPj(sumBits))));
