@@ -1,0 +1,70 @@
+/**
+ * The engine on a board: power-on reset (and button), the UART host bridge speaking the link
+ * protocol (fpga/link/protocol.ts), and the engine top of a configuration on its host bus. LEDs:
+ * the first is a heartbeat (steady while the engine runs), the second lights for about half a
+ * second after an error reply, the third (where the board has one) while the engine is busy.
+ */
+import { Bool, UInt, cat, defineModule, lit, type Value } from '../../generator/dsl/index.js';
+import { EngineTop, engineTopName } from '../../generator/engine/engine-top.js';
+import type { EngineConfig } from '../../sw/engine/config.js';
+import { linkLayout } from '../link/protocol.js';
+import { PowerOnReset } from './reset.js';
+import { UartBridge } from './uart-bridge.js';
+
+export interface EngineBoardParams {
+  config: EngineConfig;
+  /** Engine clock in Hz (sets the LED timings). */
+  clockHz: number;
+  /** Clock cycles per UART bit: clockHz / baud, rounded. */
+  clocksPerBit: number;
+  /** Inter-byte timeout of the bridge, in cycles. */
+  timeoutCycles: number;
+  leds: number;
+  ledActiveLow: boolean;
+  button: boolean;
+}
+
+/** The bridge's inter-byte timeout for a clock: 10 ms (USB serial adapters pause between packets). */
+export function boardTimeoutCycles(clockHz: number, clocksPerBit: number): number {
+  return Math.max(Math.round(clockHz / 100), 40 * clocksPerBit);
+}
+
+export const EngineBoard = defineModule('board_engine', (m, p: EngineBoardParams) => {
+  const clk = m.input('clk', Bool);
+  const rxPin = m.input('uart_rx', Bool);
+  const txPin = m.output('uart_tx', Bool);
+  const ledPins = m.output('led', UInt(p.leds));
+  const resetConnections: Record<string, Value> = { clk };
+  if (p.button) resetConnections.btn_n = m.input('btn_n', Bool);
+  const por = m.instance('por', PowerOnReset({ button: p.button, bits: 4 }), resetConnections);
+  const rst = por.io.rst;
+  m.setDefaultDomain(m.clockDomain(clk, { reset: rst }));
+
+  const layout = linkLayout(p.config);
+  const bridge = m.instance('bridge', UartBridge({ clocksPerBit: p.clocksPerBit, timeoutCycles: p.timeoutCycles, layout }), { clk, rst, rx: rxPin });
+  const engine = m.instance('engine', EngineTop({ config: p.config }), {
+    clk, rst,
+    req_valid: bridge.port('req_valid'), req_write: bridge.port('req_write'), req_addr: bridge.port('req_addr'), req_wdata: bridge.port('req_wdata'),
+  });
+  bridge.port('req_ready').set(engine.port('req_ready'));
+  bridge.port('resp_valid').set(engine.port('resp_valid'));
+  bridge.port('resp_rdata').set(engine.port('resp_rdata'));
+  const busy = engine.port('busy');
+  bridge.port('busy').set(busy);
+  txPin.set(bridge.port('tx'));
+
+  // Heartbeat about 1 Hz; the error LED holds for 2^(bits-1) cycles after an error reply.
+  const beatBits = Math.max(2, Math.round(Math.log2(p.clockHz)));
+  const beat = m.reg('heartbeat', UInt(beatBits), { init: 0 });
+  beat.set(beat.add(1).trunc(beatBits));
+  const holdBits = Math.max(2, beatBits - 1);
+  const errorHold = m.reg('error_hold', UInt(holdBits), { init: 0 });
+  m.when(bridge.port('reply_error'), () => errorHold.set(2 ** holdBits - 1))
+    .elseWhen(errorHold.ne(0), () => errorHold.set(errorHold.sub(1).trunc(holdBits)));
+  const lights: Value[] = [beat.bit(beatBits - 1).or(busy), errorHold.ne(0), busy];
+  if (p.leds < 1 || p.leds > 9) throw new Error(`board_engine: expected 1 to 9 LEDs, found ${p.leds}`);
+  const shown = Array.from({ length: p.leds }, (_, i) => lights[i] ?? lit(0, Bool));
+  const all = shown.length === 1 ? shown[0]! : cat(...shown.reverse());
+  ledPins.set(p.ledActiveLow ? all.not() : all);
+  return { clk, uart_rx: rxPin, uart_tx: txPin, led: ledPins };
+}, { name: (p) => `board_${engineTopName(p.config)}_${p.leds}led${p.ledActiveLow ? 'n' : ''}${p.button ? '_btn' : ''}_cpb${p.clocksPerBit}_t${p.timeoutCycles}` });
