@@ -28,6 +28,8 @@ export const defaultChecks: readonly CheckPass[] = [
 /** Runs `passes` over `modules` (children first), adding findings to `sink`. */
 export function runChecks(modules: readonly ModuleIR[], passes: readonly CheckPass[], sink: DiagnosticSink): void {
   for (const m of modules) {
+    // A black box has ports only; its parents treat it as having no combinational paths.
+    if (m.blackBox) { m.combPaths = new Map(); continue; }
     const report: Report = (kind, message, loc) => sink.report(kind, message, loc, m.name);
     for (const p of passes) p.run(m, report);
   }

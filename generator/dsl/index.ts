@@ -22,5 +22,7 @@ export type { SourceLocation } from './location.js';
 export { ModuleIR, SignalIR, Node } from './ir.js';
 export type { PortInfo, Stmt, MemoryIR, MemoryStyle, MemSinglePort, InstanceIR, DomainIR, FsmIR } from './ir.js';
 export { evalOp, toSigned, mask } from './eval.js';
+export { defineBlackBox, vbits, verilogValueText } from './blackbox.js';
+export type { BlackBoxDef, BlackBoxPort, BlackBoxSpec, BlackBoxInfo, SimModel, VerilogBits, VerilogValue } from './blackbox.js';
 export { Ram } from './primitives/ram.js';
 export type { RamParams, RamIO } from './primitives/ram.js';

@@ -5,6 +5,7 @@
  */
 import type { Loc } from './location.js';
 import type { ParamRef } from './types.js';
+import type { BlackBoxInfo, VerilogValue } from './blackbox.js';
 
 export type Op =
   | 'const' // value (raw bit pattern)
@@ -172,6 +173,8 @@ export interface InstanceIR {
   ports: Map<string, SignalIR>;
   /** Child Verilog parameters driven by a parameter of the parent (child name -> parent name). */
   paramBindings: Map<string, string>;
+  /** A black box instance's parameter values, in the cell's declared order. */
+  cellParams?: { name: string; value: VerilogValue }[];
   loc: Loc;
 }
 
@@ -228,6 +231,8 @@ export class ModuleIR {
   combPaths: Map<string, Set<string>> | undefined;
   /** What the module's build function returned (its typed ports), for instances to mirror. */
   io: unknown;
+  /** Set for a cell the DSL does not define: no body, no file; instances print its parameters. */
+  blackBox: BlackBoxInfo | undefined = undefined;
 
   constructor(
     readonly name: string,

@@ -16,6 +16,7 @@ import {
 import { mask } from './eval.js';
 import { Memory, type MemoryOptions } from './memory.js';
 import { Fsm } from './fsm.js';
+import { resolveCellParams, type BlackBoxSpec } from './blackbox.js';
 
 /** The signals a declaration of type T gives: one Signal, or an object mirroring the bundle. */
 export type SignalsOf<T> = T extends BitsType
@@ -247,6 +248,7 @@ export class ModuleBuilder {
     this.claimName(name, loc);
     const child = this.elab.elaborateChild(spec);
     const inst: InstanceIR = { name, module: child, ports: new Map(), paramBindings: new Map(), loc };
+    if (child.blackBox) inst.cellParams = resolveCellParams(child.blackBox, (spec as Partial<BlackBoxSpec<IO>>).cellParams ?? {}, name, loc);
     const bound = this.bindParams(inst, opts.params ?? {}, loc);
     const bySignal = new Map<SignalIR, Signal>();
     for (const p of child.ports) {
@@ -272,6 +274,10 @@ export class ModuleBuilder {
       }
       if (sig.kind === 'inst-in') this.assignSignal(sig, value, loc);
       else this.driveFromOutput(sig, value, loc);
+    }
+    // Black box inputs declared with a tie take it when left unconnected.
+    for (const [port, tie] of child.blackBox?.ties ?? []) {
+      if (!(port in connections)) this.addDefault(inst.ports.get(port)!, tie, loc);
     }
     return { name, module: child, io: mirror(child.io, bySignal) as InstanceIO<IO>, port: portSignal };
   }

@@ -9,6 +9,7 @@ import { isKeyword } from '../dsl/names.js';
 import { mask } from '../dsl/eval.js';
 import { Structure, hex8, type Canon } from './structure.js';
 import { dropOverridden, isSingleAssign, projectAll } from './project.js';
+import { verilogValueText } from '../dsl/blackbox.js';
 
 export interface PrintOptions {
   /** Append `// file.ts:line` to declarations and assignments (default true). */
@@ -481,8 +482,11 @@ class ModulePrinter {
 
   private instanceBlock(inst: ModuleIR['instances'][number], out: string[]): void {
     const child = inst.module;
-    const head = child.verilogParams.length
-      ? `${IND}${child.name} #(\n${child.verilogParams.map((p) => `${IND}${IND}.${p.name}(${inst.paramBindings.get(p.name) ?? p.value})`).join(',\n')}\n${IND}) ${inst.name} (${this.loc(inst.loc)}`
+    const params = inst.cellParams
+      ? inst.cellParams.map((p) => ({ name: p.name, text: verilogValueText(p.value) }))
+      : child.verilogParams.map((p) => ({ name: p.name, text: `${inst.paramBindings.get(p.name) ?? p.value}` }));
+    const head = params.length
+      ? `${IND}${child.name} #(\n${params.map((p) => `${IND}${IND}.${p.name}(${p.text})`).join(',\n')}\n${IND}) ${inst.name} (${this.loc(inst.loc)}`
       : `${IND}${child.name} ${inst.name} (${this.loc(inst.loc)}`;
     out.push(head);
     const lines = child.ports.map((p) => {
