@@ -25,8 +25,9 @@ rtl: deps
 lint: deps
 	$(SMARTDEAL) lint --config $(CONFIG) --out $(OUT)
 
+# Every benchmark, then build/bench/report.md and report.html (docs/bench.md); QUICK=1 for a fast look, BENCH="compare" for some.
 bench: deps
-	npx tsx bench/run.ts $(BENCH)
+	npx tsx bench/run.ts $(if $(QUICK),--quick) $(BENCH)
 
 train: deps
 	$(SMARTDEAL) train

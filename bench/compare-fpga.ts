@@ -1,0 +1,56 @@
+/**
+ * FPGA area and timing of one engine configuration for the comparison: the fpga flow (fpga/flow.ts)
+ * on the engine inside the scan wrapper, as `smartdeal fpga` runs it. Reports are kept under
+ * build/bench/compare/fpga/<config hash>-<board>/ and reused while the configuration is unchanged
+ * (yosys alone takes a minute or two per engine on this machine).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModuleSpec } from '../generator/dsl/index.js';
+import { EngineTop } from '../generator/engine/engine-top.js';
+import { getBoard } from '../fpga/boards.js';
+import { runFpgaFlow } from '../fpga/flow.js';
+import type { FpgaReport } from '../fpga/report.js';
+import { wrappedTop } from '../fpga/tops.js';
+import type { LoadedConfig } from '../sw/engine/config.js';
+import type { FpgaArea } from './report/types.js';
+
+const CACHE = 'build/bench/compare/fpga';
+
+/** The numbers the report shows, from a flow report: place-and-route when nextpnr ran, else synthesis. */
+export function areaOf(r: FpgaReport): FpgaArea {
+  const used = (name: string): number => r.resources.find((x) => x.name === name)?.used ?? 0;
+  return {
+    board: r.board, device: r.device, source: r.utilisation ? 'place-and-route' : 'synthesis-only', status: r.status,
+    lut4: used('LUT4'), ff: used('flip-flops'), ebr: used('EBR'), spram: used('SPRAM'), dsp: used('DSP'),
+    ...(r.timing ? { fmaxMHz: r.timing.fmaxMHz } : {}), failures: r.failures,
+  };
+}
+
+export function cachedReportPath(lc: LoadedConfig, board: string): string {
+  return join(CACHE, `${lc.hash.slice(0, 16)}-${board}`, 'report.json');
+}
+
+/** The cached report of this configuration on this board, if any. */
+export function cachedArea(lc: LoadedConfig, board: string): FpgaArea | undefined {
+  const path = cachedReportPath(lc, board);
+  return existsSync(path) ? areaOf(JSON.parse(readFileSync(path, 'utf8')) as FpgaReport) : undefined;
+}
+
+/** Runs the flow (or reuses its report) for the engine of `lc` on `boardName`. */
+export async function engineArea(lc: LoadedConfig, boardName: string, log: (line: string) => void): Promise<FpgaArea> {
+  const cached = cachedArea(lc, boardName);
+  if (cached) {
+    log(`fpga ${lc.source} on ${boardName}: cached report ${cachedReportPath(lc, boardName)}`);
+    return cached;
+  }
+  const board = getBoard(boardName);
+  const top = wrappedTop(EngineTop({ config: lc.config }) as ModuleSpec<unknown>);
+  const t0 = Date.now();
+  const report = await runFpgaFlow({
+    spec: top.spec, board, outDir: join(CACHE, `${lc.hash.slice(0, 16)}-${boardName}`), icetime: false, ...(top.scan ? { scan: top.scan } : {}),
+    onProgress: (msg) => log(`fpga ${lc.source} on ${boardName}: ${msg} (${Math.round((Date.now() - t0) / 1000)} s)`),
+  });
+  log(`fpga ${lc.source} on ${boardName}: ${report.status} in ${report.seconds} s`);
+  return areaOf(report);
+}
