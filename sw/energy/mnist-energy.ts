@@ -5,9 +5,10 @@
  * (sw/flow/model.ts quantizeForEngines, as `smartdeal demo` does). Golden-model events averaged over
  * the first N test images.
  *
- * Usage: npx tsx sw/energy/mnist-energy.ts [--images N] [--ckpt path] [--json out.json]
+ * Usage: npx tsx sw/energy/mnist-energy.ts [--images N] [--ckpt path] [--dram low|high] [--json out.json]
  */
 import { writeFileAtomic } from '../../common/atomic-write.js';
+import { UserError } from '../../common/user-error.js';
 import { imageSize } from '../data/dataset.js';
 import { loadDataset } from '../data/load.js';
 import { loadConfig } from '../engine/config.js';
@@ -26,6 +27,8 @@ function arg(name: string, fallback: string): string {
 const images = Number(arg('--images', '20'));
 const ckptPath = arg('--ckpt', SHIPPED_CHECKPOINT);
 const jsonOut = arg('--json', '');
+const dram = arg('--dram', 'low');
+if (dram !== 'low' && dram !== 'high') throw new UserError(`--dram: expected low or high, found ${dram}`);
 
 const t0 = performance.now();
 const ckpt = loadSdCheckpoint(ckptPath);
@@ -38,12 +41,12 @@ const sdPacked = packModel(models.sd, sdCfg, `${ckptPath} (SD)`);
 const densePacked = packModel(models.dense, denseCfg, `${ckptPath} (dense int8)`);
 const size = imageSize(test);
 const pixels = Array.from({ length: images }, (_, i) => test.pixels.slice(i * size, (i + 1) * size));
-const sd = energyReport(sdPacked, sdCfg.config, pixels);
-const dense = energyReport(densePacked, denseCfg.config, pixels);
+const sd = energyReport(sdPacked, sdCfg.config, pixels, { dram });
+const dense = energyReport(densePacked, denseCfg.config, pixels, { dram });
 
 const weightBits = (p: PackedModel): number => (p.config.mode === 'sd' ? ['CE', 'IDX', 'B'] : ['W']).reduce((s, n) => s + (p.used[n as 'W'] ?? 0) * memoryOf(p.map, n as 'W').width, 0);
 const out: string[] = [
-  `model ${ckptPath}; ${images} MNIST test images; SD ${sdCfg.source}, dense ${denseCfg.source}`,
+  `model ${ckptPath}; ${images} MNIST test images; SD ${sdCfg.source}, dense ${denseCfg.source}; DRAM ${dram} end of 1.3-2.6 nJ / 64 bits`,
   `weight memory bits: SD ${weightBits(sdPacked)} (CE + IDX + B), dense ${weightBits(densePacked)} (W)`,
   `MACs per image: SD ${sd.events.macs}, dense ${dense.events.macs}`,
 ];
@@ -55,4 +58,4 @@ for (const s of SCENARIOS) {
 for (const s of SCENARIOS) out.push('', formatBreakdown(sd.perImage[s], 'SD'), '', formatBreakdown(dense.perImage[s], 'dense'));
 out.push('', `${((performance.now() - t0) / 1000).toFixed(1)} s`);
 process.stdout.write(out.join('\n') + '\n');
-if (jsonOut) writeFileAtomic(jsonOut, JSON.stringify({ checkpoint: ckptPath, images, sd, dense }, null, 2) + '\n');
+if (jsonOut) writeFileAtomic(jsonOut, JSON.stringify({ checkpoint: ckptPath, images, dram, sd, dense }, null, 2) + '\n');

@@ -12,7 +12,7 @@ import type { EngineConfig } from '../engine/config.js';
 import type { EngineEvents, MemoryTraffic } from '../engine/events.js';
 import { derivedWidths, memoryMap, type MemoryName, type MemorySpec } from '../engine/memory-map.js';
 import type { PackedModel } from '../engine/pack.js';
-import { addPj, dramBitPj, mulPj, registerPj, shiftPj, sramAccessPj, type EnergyEntry } from './table.js';
+import { addPj, dramBitPj, mulPj, registerPj, shiftPj, sramAccessPj, type DramLevel, type EnergyEntry } from './table.js';
 
 export const SCENARIOS = ['weights-resident', 'weights-streamed'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -81,6 +81,8 @@ export function onChipAccesses(events: EngineEvents): Partial<Record<MemoryName,
 export interface EnergyOptions {
   scenario: Scenario;
   footprint: ModelFootprint;
+  /** End of the paper's DRAM range (default 'low', 1.3 nJ per 64 bits). */
+  dram?: DramLevel;
 }
 
 /** Sum of entries as one per-event energy, with their sources joined. */
@@ -115,7 +117,7 @@ export function energyOfEvents(events: EngineEvents, config: EngineConfig, opts:
 
   // Off-chip.
   const off = offChipBytes(events, c, opts.footprint, opts.scenario);
-  const dram = dramBitPj();
+  const dram = dramBitPj(opts.dram);
   parts.push(part('off-chip', 'DRAM image in', off.imageBytes * 8, dram));
   parts.push(part('off-chip', 'DRAM logits out', off.logitsBytes * 8, dram));
   if (opts.scenario === 'weights-streamed') {

@@ -9,6 +9,7 @@ import { configHash, type EngineConfig } from '../engine/config.js';
 import { addEvents, emptyEvents, type EngineEvents } from '../engine/events.js';
 import { GoldenEngine } from '../engine/golden.js';
 import type { PackedModel } from '../engine/pack.js';
+import type { DramLevel } from './table.js';
 import { SCENARIOS, energyOfEvents, footprintOf, offChipBytes, onChipAccesses, type EnergyBreakdown, type OffChipTraffic, type Scenario } from './model.js';
 
 export interface EnergyReport {
@@ -37,7 +38,7 @@ export function scaleEvents(ev: EngineEvents, k: number): EngineEvents {
 }
 
 /** Mean energy per image of `images` (pixels, 0..255) on the packed model's engine. */
-export function energyReport(packed: PackedModel, config: EngineConfig, images: readonly Uint8Array[]): EnergyReport {
+export function energyReport(packed: PackedModel, config: EngineConfig, images: readonly Uint8Array[], opts: { dram?: DramLevel } = {}): EnergyReport {
   if (configHash(config) !== packed.configHash) throw new Error(`energyReport: the packed model was packed for ${packed.configSource}, not this configuration`);
   if (images.length === 0) throw new Error('energyReport: no images');
   const golden = new GoldenEngine(config, packed.images);
@@ -49,7 +50,7 @@ export function energyReport(packed: PackedModel, config: EngineConfig, images: 
   });
   const events = scaleEvents(total, 1 / images.length);
   const footprint = footprintOf(packed);
-  const perImage = Object.fromEntries(SCENARIOS.map((s) => [s, energyOfEvents(events, config, { scenario: s, footprint })])) as Record<Scenario, EnergyBreakdown>;
+  const perImage = Object.fromEntries(SCENARIOS.map((s) => [s, energyOfEvents(events, config, { scenario: s, footprint, ...opts })])) as Record<Scenario, EnergyBreakdown>;
   const offChip = Object.fromEntries(SCENARIOS.map((s) => [s, offChipBytes(events, config, footprint, s)])) as Record<Scenario, OffChipTraffic>;
   return { images: images.length, events, perImage, offChip, onChip: onChipAccesses(events) };
 }

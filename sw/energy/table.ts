@@ -96,9 +96,15 @@ export function sramAccessPj(width: number, depth: number): EnergyEntry {
   return { pj, source: `derived: ${width}-bit word of a ${depth}-word (${fmtBytes(bytes)}) SRAM: paper's 64-bit SRAM energy at that size (sqrt below 8 KB, log-log between 8 KB, 32 KB, 1 MB) x width/64` };
 }
 
-/** DRAM energy per bit: the low end of the paper's 1.3-2.6 nJ per 64-bit access (understates off-chip savings). */
-export function dramBitPj(): EnergyEntry {
-  return { pj: PUBLISHED.dramLow.pj / 64, source: `derived: ${PUBLISHED.dramLow.source}, divided by 64 bits` };
+export type DramLevel = 'low' | 'high';
+
+/**
+ * DRAM energy per bit: one end of the paper's 1.3-2.6 nJ per 64-bit access over 64 bits. The
+ * default, the low end, understates what fewer off-chip bits save.
+ */
+export function dramBitPj(level: DramLevel = 'low'): EnergyEntry {
+  const e = level === 'low' ? PUBLISHED.dramLow : PUBLISHED.dramHigh;
+  return { pj: e.pj / 64, source: `derived: ${e.source}, divided by 64 bits` };
 }
 
 function fmtBytes(b: number): string {

@@ -97,6 +97,9 @@ describe('energy of a hand-written event set', () => {
     const groups = groupTotals(b);
     expect(groups.MAC).toBeCloseTo(4, 9);
     expect(groups['off-chip']).toBeCloseTo(96 * DRAM_BIT, 6);
+    const high = byName(energyOfEvents(ev, sd, { scenario: 'weights-resident', footprint, dram: 'high' }));
+    expect(high['DRAM image in']).toBeCloseTo((32 * 2600) / 64, 6);
+    expect(high.MAC).toBe(got.MAC);
     console.log(`compared ${Object.keys(want).length} parts and the total (${b.totalPj.toFixed(2)} pJ) with hand-computed values, weights resident`);
   });
 
