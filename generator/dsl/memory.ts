@@ -56,6 +56,8 @@ export class Memory {
     if (opts.style !== undefined) {
       if (opts.style === 'block' || opts.style === 'huge') this.ir.style = opts.style;
       else reportError('invalid-operation', `memory '${name}': style must be 'block' or 'huge', got ${JSON.stringify(opts.style)}`, loc);
+      // iCE40 SPRAM powers up without contents, so an init file could never reach it.
+      if (opts.style === 'huge' && opts.init !== undefined) reportError('invalid-operation', `memory '${name}': style 'huge' (SPRAM) cannot have init contents (${opts.init})`, loc);
     }
     b.ir.memories.push(this.ir);
   }

@@ -137,7 +137,14 @@ describe('single-port memory: emitted shape and errors', () => {
       m.output('q', UInt(8)).set(mem.singlePort(0, { writeData: 3 }));
     });
     expect(e4.diagnostics[0]!.message).toContain('give writeData and writeEnable together (got only writeData)');
-    console.log('compared 4 single-port error diagnostics (kind, message, user file)');
+
+    const e5 = errorsOf((m) => {
+      m.clockAndReset();
+      const mem = m.memory('sp', { type: UInt(8), depth: 8192, style: 'huge', init: 'w.hex' });
+      m.output('q', UInt(8)).set(mem.singlePort(0));
+    });
+    expect(e5.diagnostics.map((d) => d.message)).toEqual(["memory 'sp': style 'huge' (SPRAM) cannot have init contents (w.hex)"]);
+    console.log('compared 5 single-port error diagnostics (kind, message, user file)');
   });
 });
 
