@@ -5,7 +5,8 @@
  * (sw/flow/model.ts quantizeForEngines, as `smartdeal demo` does). Golden-model events averaged over
  * the first N test images.
  *
- * Usage: npx tsx sw/energy/mnist-energy.ts [--images N] [--ckpt path] [--dram low|high] [--json out.json]
+ * Usage: npx tsx sw/energy/mnist-energy.ts [--images N] [--ckpt path] [--data mnist|fashion] [--dram low|high] [--json out.json]
+ * (--data fashion: calibration and test images from Fashion-MNIST, e.g. with build/bench/fashion-sd.ckpt)
  */
 import { writeFileAtomic } from '../../common/atomic-write.js';
 import { UserError } from '../../common/user-error.js';
@@ -27,13 +28,14 @@ function arg(name: string, fallback: string): string {
 const images = Number(arg('--images', '20'));
 const ckptPath = arg('--ckpt', SHIPPED_CHECKPOINT);
 const jsonOut = arg('--json', '');
+const data = arg('--data', 'mnist');
 const dram = arg('--dram', 'low');
 if (dram !== 'low' && dram !== 'high') throw new UserError(`--dram: expected low or high, found ${dram}`);
 
 const t0 = performance.now();
 const ckpt = loadSdCheckpoint(ckptPath);
-const train = loadDataset('mnist', 'train');
-const test = loadDataset('mnist', 'test');
+const train = loadDataset(data, 'train');
+const test = loadDataset(data, 'test');
 const models = quantizeForEngines(ckpt, train);
 const sdCfg = loadConfig('configs/default.json');
 const denseCfg = loadConfig('configs/dense.json');
@@ -46,7 +48,7 @@ const dense = energyReport(densePacked, denseCfg.config, pixels, { dram });
 
 const weightBits = (p: PackedModel): number => (p.config.mode === 'sd' ? ['CE', 'IDX', 'B'] : ['W']).reduce((s, n) => s + (p.used[n as 'W'] ?? 0) * memoryOf(p.map, n as 'W').width, 0);
 const out: string[] = [
-  `model ${ckptPath}; ${images} MNIST test images; SD ${sdCfg.source}, dense ${denseCfg.source}; DRAM ${dram} end of 1.3-2.6 nJ / 64 bits`,
+  `model ${ckptPath}; ${images} ${data} test images; SD ${sdCfg.source}, dense ${denseCfg.source}; DRAM ${dram} end of 1.3-2.6 nJ / 64 bits`,
   `weight memory bits: SD ${weightBits(sdPacked)} (CE + IDX + B), dense ${weightBits(densePacked)} (W)`,
   `MACs per image: SD ${sd.events.macs}, dense ${dense.events.macs}`,
 ];
@@ -58,4 +60,4 @@ for (const s of SCENARIOS) {
 for (const s of SCENARIOS) out.push('', formatBreakdown(sd.perImage[s], 'SD'), '', formatBreakdown(dense.perImage[s], 'dense'));
 out.push('', `${((performance.now() - t0) / 1000).toFixed(1)} s`);
 process.stdout.write(out.join('\n') + '\n');
-if (jsonOut) writeFileAtomic(jsonOut, JSON.stringify({ checkpoint: ckptPath, images, dram, sd, dense }, null, 2) + '\n');
+if (jsonOut) writeFileAtomic(jsonOut, JSON.stringify({ checkpoint: ckptPath, data, images, dram, sd, dense }, null, 2) + '\n');
