@@ -11,6 +11,7 @@ import { getBoard } from './boards.js';
 import { runFpgaFlow } from './flow.js';
 import type { FpgaReport } from './report.js';
 import { topsOf } from './tops.js';
+import { runBoardCommand, type BoardCli } from './host/board-command.js';
 
 interface FpgaCli { config: string; board: string; top?: string; freq?: string; out?: string; icetime: boolean }
 
@@ -58,5 +59,21 @@ export function registerFpgaCommands(program: Command): void {
       if (failed.length) {
         throw new UserError(failed.map((r) => `${r.top} on ${board.name}: ${r.status}: ${r.failures.join('; ')} (see ${join(out, tops[reports.indexOf(r)]!.name, 'report.md')})`).join('\n'));
       }
+    });
+
+  program.command('board')
+    .description('load a packed model and test images into the engine board over its UART link (a real board or --virtual), run them and check every result against the golden model')
+    .option('--pack <dir>', 'packed model (smartdeal pack --out)', 'build/pack')
+    .option('--config <json>', 'engine configuration the model was packed for (checked against the board)', 'configs/default.json')
+    .option('--port <path>', 'serial device of a programmed board, e.g. /dev/ttyUSB1')
+    .option('--baud <rate>', 'baud rate of --port', '115200')
+    .option('--virtual', 'the engine board top on Verilator behind a pseudo-terminal instead of a real board')
+    .option('--clocks-per-bit <n>', 'UART clocks per bit of the virtual board (at least 4)')
+    .option('--images <n>', 'test images to run', '10')
+    .option('--first <n>', 'first test image', '0')
+    .option('--data <name>', 'data set of the test images', 'mnist')
+    .option('--reply-timeout-ms <ms>', 'longest wait for a reply to one frame', '3000')
+    .action(async (o: BoardCli) => {
+      await runBoardCommand(o);
     });
 }
