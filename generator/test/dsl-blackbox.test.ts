@@ -6,7 +6,7 @@
  * and Icarus against a TypeScript model.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../common/rng.js';
@@ -122,6 +122,24 @@ describe('black box cells', () => {
       rmSync(dir, { recursive: true, force: true });
     }
     console.log('compared 1 black box instance with hand-written text and 3 file lists');
+  });
+
+  it('reads a model from a file, and refuses a model that does not define the cell', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dsl-bb-'));
+    try {
+      const file = join(dir, 'sb_ram.v');
+      writeFileSync(file, RAM_MODEL);
+      const FromFile = defineBlackBox('SB_RAM40_4K', { ports: { RDATA: { dir: 'output', width: 16 }, RE: 'input' }, model: { file } });
+      const Wrong = defineBlackBox('SB_RAM40_4K', { ports: { RDATA: { dir: 'output', width: 16 }, RE: 'input' }, model: { verilog: 'module other; endmodule' } });
+      const Missing = defineBlackBox('SB_RAM40_4K', { ports: { RDATA: { dir: 'output', width: 16 }, RE: 'input' }, model: { file: join(dir, 'none.v') } });
+      const top = (cell: typeof FromFile) => elaborate(defineModule('bbtop', (m) => { m.instance('u', cell(), { RE: 1 }); })());
+      expect(emitVerilog(top(FromFile)).simModels[0]!.text).toContain(RAM_MODEL);
+      expect(() => emitVerilog(top(Wrong))).toThrow("simulation model of SB_RAM40_4K: expected a definition 'module SB_RAM40_4K', found none");
+      expect(() => emitVerilog(top(Missing))).toThrow(`simulation model of SB_RAM40_4K: cannot read ${join(dir, 'none.v')}`);
+      console.log('compared 3 simulation model sources (file, wrong module, missing file)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('checks connections and parameters like any instance', () => {
