@@ -35,6 +35,7 @@ export async function runOnVerilator(emitted: EmittedVerilog, inputs: readonly R
     const rows: bigint[][] = [];
     for (const row of inputs) {
       sim.drive(row);
+      sim.eval(); // raw port views do not settle: combinational outputs must see this row's inputs, as Icarus does
       rows.push(outPorts.map(({ port, width }) => BigInt.asUintN(width, BigInt(port.get()))));
       sim.step();
     }
