@@ -13,12 +13,12 @@ import type { FpgaReport } from './report.js';
 import { topsOf } from './tops.js';
 import { runBoardCommand, type BoardCli } from './host/board-command.js';
 
-interface FpgaCli { config: string; board: string; top?: string; freq?: string; out?: string; icetime: boolean }
+interface FpgaCli { config: string; board: string; top?: string; freq?: string; clockMhz?: string; out?: string; icetime: boolean }
 
-function parseFreq(freq: string | undefined): number | undefined {
+function parseFreq(freq: string | undefined, flag = '--freq'): number | undefined {
   if (freq === undefined) return undefined;
   const f = Number(freq);
-  if (!Number.isFinite(f) || f <= 0 || f > 1000) throw new UserError(`--freq: expected a frequency in MHz above 0 and at most 1000, found ${JSON.stringify(freq)}`);
+  if (!Number.isFinite(f) || f <= 0 || f > 1000) throw new UserError(`${flag}: expected a frequency in MHz above 0 and at most 1000, found ${JSON.stringify(freq)}`);
   return f;
 }
 
@@ -34,14 +34,16 @@ export function registerFpgaCommands(program: Command): void {
     .option('--config <json>', 'examples or engine configuration', 'configs/examples.json')
     .option('--board <name>', 'icebreaker (iCE40UP5K) or hx8k (iCE40HX8K breakout)', 'icebreaker')
     .option('--top <name>', 'one design: a module of the configuration, or `board` (UART echo + heartbeat)')
-    .option('--freq <mhz>', 'target clock frequency in MHz (default: the board oscillator, 12)')
+    .option('--freq <mhz>', 'target clock frequency in MHz (default: --clock-mhz, else the board oscillator, 12)')
+    .option('--clock-mhz <mhz>', 'engine configurations: run the engine board top from the PLL at this frequency (UART divisor from the achieved clock)')
     .option('--out <dir>', 'output folder (default build/fpga/<config name>-<board>), one subfolder per design')
     .option('--no-icetime', 'skip icetime (second timing opinion)')
     .action(async (o: FpgaCli) => {
       const board = getBoard(o.board);
-      const freqMHz = parseFreq(o.freq);
-      const out = o.out ?? join('build', 'fpga', `${basename(o.config, extname(o.config))}-${board.name}`);
-      const tops = topsOf(o.config, board, o.top);
+      const clockMHz = parseFreq(o.clockMhz, '--clock-mhz');
+      const freqMHz = parseFreq(o.freq) ?? clockMHz;
+      const out = o.out ?? join('build', 'fpga', `${basename(o.config, extname(o.config))}-${board.name}${clockMHz ? `-${clockMHz}mhz` : ''}`);
+      const tops = topsOf(o.config, board, o.top, clockMHz);
       const reports: FpgaReport[] = [];
       for (const [i, t] of tops.entries()) {
         const label = `[${i + 1}/${tops.length}] ${t.name}`;

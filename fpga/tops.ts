@@ -1,8 +1,9 @@
 /**
- * Which designs a configuration puts on the board: an engine configuration gives the engine top
- * (as `smartdeal rtl` generates it); an examples configuration gives each example module and
- * the board top `board` (UART echo + heartbeat, fpga/board/echo-top.ts). Designs other than the
- * board top sit in the scan wrapper, so they need only the clock and two UART pins.
+ * Which designs a configuration puts on the board: an engine configuration gives the engine board
+ * top `board` (the engine behind the UART host bridge, fpga/board/engine-board.ts) on a board with
+ * UART pins, else the engine top in the scan wrapper; an examples configuration gives each example
+ * module and the board top `board` (UART echo + heartbeat, fpga/board/echo-top.ts). Designs other
+ * than a board top sit in the scan wrapper, so they need only the clock and two UART pins.
  */
 import { UserError } from '../common/user-error.js';
 import type { ModuleSpec } from '../generator/dsl/index.js';
@@ -12,10 +13,11 @@ import { loadExamplesConfig } from '../generator/examples/config.js';
 import { isEngineConfigFile, loadConfig } from '../sw/engine/config.js';
 import type { Board } from './boards.js';
 import { EchoTop } from './board/echo-top.js';
+import { EngineBoard, UART_BAUD, boardTimeoutCycles, engineClockHz } from './board/engine-board.js';
+import type { EngineConfig } from '../sw/engine/config.js';
 import { scanWrap, type ScanCost } from './board/scan-wrapper.js';
 
 export const BOARD_TOP = 'board';
-const UART_BAUD = 115_200;
 
 export interface FpgaTop {
   /** The name the user picks it by (`--top`): the module name, or `board`. */
@@ -34,6 +36,17 @@ export function boardTop(board: Board): FpgaTop {
   return { name: BOARD_TOP, spec: spec as ModuleSpec<unknown> };
 }
 
+/** The engine behind the UART bridge on a board; `clockMHz` other than the oscillator's runs it from the PLL. */
+export function engineBoardTop(board: Board, config: EngineConfig, clockMHz?: number): FpgaTop & { clockHz: number } {
+  const { clockHz, pll } = engineClockHz(board.clockHz, board.name, clockMHz);
+  const clocksPerBit = Math.round(clockHz / UART_BAUD);
+  const spec = EngineBoard({
+    config, clockHz, clocksPerBit, timeoutCycles: boardTimeoutCycles(clockHz, clocksPerBit),
+    leds: board.pins.leds.length, ledActiveLow: board.pins.ledActiveLow, button: board.pins.buttonN !== undefined, ...(pll ? { pll } : {}),
+  });
+  return { name: BOARD_TOP, spec: spec as ModuleSpec<unknown>, clockHz };
+}
+
 /** A design inside the scan wrapper. */
 export function wrappedTop(dut: ModuleSpec<unknown>): FpgaTop {
   const { spec, cost } = scanWrap(dut);
@@ -41,10 +54,12 @@ export function wrappedTop(dut: ModuleSpec<unknown>): FpgaTop {
 }
 
 /** The designs of a configuration, or the one named by `top`. */
-export function topsOf(configPath: string, board: Board, top?: string): FpgaTop[] {
+export function topsOf(configPath: string, board: Board, top?: string, clockMHz?: number): FpgaTop[] {
   let candidates: FpgaTop[];
   if (isEngineConfigFile(configPath)) {
-    candidates = [wrappedTop(EngineTop({ config: loadConfig(configPath).config }) as ModuleSpec<unknown>)];
+    const config = loadConfig(configPath).config;
+    const hasUart = board.pins.uartRx !== '' && board.pins.uartTx !== '';
+    candidates = hasUart ? [engineBoardTop(board, config, clockMHz)] : [wrappedTop(EngineTop({ config }) as ModuleSpec<unknown>)];
   } else {
     const specs = loadExamplesConfig(configPath).examples.map((e) => exampleSpec(e));
     const unique = specs.filter((s, i) => specs.findIndex((x) => x.name === s.name) === i);

@@ -8,6 +8,8 @@ import { Bool, UInt, cat, defineModule, lit, type Value } from '../../generator/
 import { EngineTop, engineTopName } from '../../generator/engine/engine-top.js';
 import type { EngineConfig } from '../../sw/engine/config.js';
 import { linkLayout } from '../link/protocol.js';
+import type { BoardName } from '../boards.js';
+import { Pll, pllConfig } from './pll.js';
 import { PowerOnReset } from './reset.js';
 import { UartBridge } from './uart-bridge.js';
 
@@ -22,6 +24,17 @@ export interface EngineBoardParams {
   leds: number;
   ledActiveLow: boolean;
   button: boolean;
+  /** Run the design from the PLL instead of the oscillator (clockHz is then the PLL's output). */
+  pll?: { board: BoardName; inputMHz: number; outputMHz: number };
+}
+
+export const UART_BAUD = 115_200;
+
+/** The engine clock of a board top: the oscillator, or what the PLL achieves for `clockMHz`. */
+export function engineClockHz(oscillatorHz: number, board: BoardName, clockMHz?: number): { clockHz: number; pll?: EngineBoardParams['pll'] } {
+  if (clockMHz === undefined || clockMHz * 1e6 === oscillatorHz) return { clockHz: oscillatorHz };
+  const cfg = pllConfig(oscillatorHz / 1e6, clockMHz);
+  return { clockHz: Math.round(cfg.achievedMHz * 1e6), pll: { board, inputMHz: oscillatorHz / 1e6, outputMHz: clockMHz } };
 }
 
 /** The bridge's inter-byte timeout for a clock: 10 ms (USB serial adapters pause between packets). */
@@ -30,14 +43,32 @@ export function boardTimeoutCycles(clockHz: number, clocksPerBit: number): numbe
 }
 
 export const EngineBoard = defineModule('board_engine', (m, p: EngineBoardParams) => {
-  const clk = m.input('clk', Bool);
+  const pin = m.input('clk', Bool);
   const rxPin = m.input('uart_rx', Bool);
   const txPin = m.output('uart_tx', Bool);
   const ledPins = m.output('led', UInt(p.leds));
+  // With the PLL, everything runs on its output and stays in reset until it locks.
+  let clk: Value = pin;
+  let locked: Value | undefined;
+  if (p.pll) {
+    const pll = m.instance('pll', Pll(p.pll), { clk_in: pin });
+    clk = pll.port('clk_out');
+    locked = pll.port('locked');
+  }
   const resetConnections: Record<string, Value> = { clk };
   if (p.button) resetConnections.btn_n = m.input('btn_n', Bool);
   const por = m.instance('por', PowerOnReset({ button: p.button, bits: 4 }), resetConnections);
-  const rst = por.io.rst;
+  let rst: Value = por.io.rst;
+  if (locked) {
+    const lockedQ = m.withDomain(m.clockDomain(clk), () => {
+      const s1 = m.reg('locked_sync1', Bool, { init: 0 });
+      const s2 = m.reg('locked_sync2', Bool, { init: 0 });
+      s1.set(locked!);
+      s2.set(s1);
+      return s2;
+    });
+    rst = rst.or(lockedQ.not());
+  }
   m.setDefaultDomain(m.clockDomain(clk, { reset: rst }));
 
   const layout = linkLayout(p.config);
@@ -66,5 +97,8 @@ export const EngineBoard = defineModule('board_engine', (m, p: EngineBoardParams
   const shown = Array.from({ length: p.leds }, (_, i) => lights[i] ?? lit(0, Bool));
   const all = shown.length === 1 ? shown[0]! : cat(...shown.reverse());
   ledPins.set(p.ledActiveLow ? all.not() : all);
-  return { clk, uart_rx: rxPin, uart_tx: txPin, led: ledPins };
-}, { name: (p) => `board_${engineTopName(p.config)}_${p.leds}led${p.ledActiveLow ? 'n' : ''}${p.button ? '_btn' : ''}_cpb${p.clocksPerBit}_t${p.timeoutCycles}` });
+  return { clk: pin, uart_rx: rxPin, uart_tx: txPin, led: ledPins };
+}, {
+  name: (p) => `board_${engineTopName(p.config)}_${p.leds}led${p.ledActiveLow ? 'n' : ''}${p.button ? '_btn' : ''}_cpb${p.clocksPerBit}_t${p.timeoutCycles}` +
+    (p.pll ? `_pll${String(p.pll.outputMHz).replace('.', 'p')}` : ''),
+});
