@@ -12,9 +12,13 @@
  * would make columns collide; the request then takes two beats, columns [0, P_c/2) then
  * [P_c/2, P_c), whose addresses a0 + 2p are distinct modulo P_c within a beat.
  *
+ * The request carries the products as sums the controller keeps without multipliers: `plane` =
+ * c*H*W and `oy_row` = oy*s*W (both modulo 2^addrBits, like every address here), so the line
+ * address is A + plane + oy_row + (kh - pad)*W, with kh - pad in -1..2.
+ *
  * Pipeline (registers at each edge, `req_ready` low while a stride-2 request is on its first beat):
- *   S1: y, x0 = ox0*s + kw - pad, row in range, c*H + y, columns inside the tile
- *   S2: line = A + (c*H + y)*W
+ *   S1: y, x0 = ox0*s + kw - pad, row in range, plane + oy_row, (kh - pad)*W, columns inside the tile
+ *   S2: line = A + plane + oy_row + (kh - pad)*W
  *   S3: per column x, range check, address -> bank reads issued (bank_en / bank_addr, combinational)
  *   S4: bank data (one cycle after the read) rotated into columns a<p>; out_valid on the last beat
  * Latency ACT_ADDR_LATENCY cycles for stride 1, one more for stride 2. The per-layer inputs
@@ -55,7 +59,8 @@ export const ActAddrGen = defineModule('sd_act_addr', (m, p: ActAddrParams) => {
   // Requests.
   const reqValid = m.input('req_valid', Bool);
   const reqReady = m.output('req_ready', Bool);
-  const c = m.input('c', UInt(d));
+  const plane = m.input('plane', UInt(p.addrBits));
+  const oyRow = m.input('oy_row', UInt(p.addrBits));
   const kh = m.input('kh', UInt(2));
   const kw = m.input('kw', UInt(2));
   const oy = m.input('oy', UInt(d));
@@ -81,17 +86,22 @@ export const ActAddrGen = defineModule('sd_act_addr', (m, p: ActAddrParams) => {
   const y = scaled(oy).add(kh).sub(pad).asSigned().resize(d + 3).named('tap_y');
   const x0 = scaled(ox0).add(kw).sub(pad).asSigned().resize(d + 3).named('tap_x0');
   const rowOk = y.ge(0).and(y.lt(height)).named('row_ok');
-  const planeRow = c.mul(height).add(y.asUnsigned().trunc(d)).resize(p.addrBits).named('plane_row');
+  const a = p.addrBits;
+  const planeRow = plane.add(oyRow).trunc(a).named('plane_row');
+  const w = width.resize(a);
+  const khRow = mux(kh.eq(2), w.shl(1).trunc(a), mux(kh.eq(1), w, 0)).sub(mux(pad, w, 0)).trunc(a).named('kh_row');
   const pixOk = Array.from({ length: p.cols }, (_, q) => ox0.add(q).lt(outW));
   const s1Valid = m.reg('s1_valid', Bool, { init: 0, enable: advance });
   const s1RowOk = m.reg('s1_row_ok', Bool, { init: 0, enable: advance });
   const s1X0 = m.reg('s1_x0', SInt(d + 3), { init: 0, enable: advance });
   const s1PlaneRow = m.reg('s1_plane_row', UInt(p.addrBits), { init: 0, enable: advance });
+  const s1KhRow = m.reg('s1_kh_row', UInt(p.addrBits), { init: 0, enable: advance });
   const s1PixOk = m.reg('s1_pix_ok', UInt(p.cols), { init: 0, enable: advance });
   s1Valid.set(reqValid);
   s1RowOk.set(rowOk);
   s1X0.set(x0);
   s1PlaneRow.set(planeRow);
+  s1KhRow.set(khRow);
   s1PixOk.set(cat(...[...pixOk].reverse())); // column q at bit q
 
   // S2: the line's address.
@@ -102,7 +112,7 @@ export const ActAddrGen = defineModule('sd_act_addr', (m, p: ActAddrParams) => {
   m.when(advance, () => s2Valid.set(s1Valid));
   s2RowOk.set(s1RowOk);
   s2X0.set(s1X0);
-  s2Line.set(base.add(s1PlaneRow.mul(width)).resize(p.addrBits));
+  s2Line.set(base.add(s1PlaneRow).add(s1KhRow).resize(p.addrBits));
   s2PixOk.set(s1PixOk);
 
   // S3: per-column addresses, bank reads for this beat.
@@ -143,7 +153,7 @@ export const ActAddrGen = defineModule('sd_act_addr', (m, p: ActAddrParams) => {
   const validQ = m.reg('out_valid_q', Bool, { init: 0 });
   validQ.set(s3Last);
   outValid.set(validQ);
-  return { base, height, width, outW, stride2, pad, zIn, reqValid, reqReady, c, kh, kw, oy, ox0, bankEn, bankAddr, bankData, outValid, acts };
+  return { base, height, width, outW, stride2, pad, zIn, reqValid, reqReady, plane, oyRow, kh, kw, oy, ox0, bankEn, bankAddr, bankData, outValid, acts };
 });
 
 function orAll(vs: Value[]): Value {

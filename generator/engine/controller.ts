@@ -34,7 +34,7 @@ import { IndexSelector } from './index-selector.js';
 import { PeArray } from './pe-array.js';
 import { Argmax, MaxPool2 } from './pool.js';
 import { RebuildEngine } from './rebuild.js';
-import { Requant, REQUANT_LATENCY } from './requant.js';
+import { Requant, REQUANT_BEATS, REQUANT_LATENCY } from './requant.js';
 
 /**
  * Cycles of one tap: one; at stride 2 with P_c > 1 three (the address generator takes two beats and
@@ -42,6 +42,8 @@ import { Requant, REQUANT_LATENCY } from './requant.js';
  */
 export const tapSlot = (stride: number, cols: number): number => (stride === 2 && cols > 1 ? 3 : 1);
 export const WATCHDOG_BITS = 10;
+/** Cycles of check1: the layer products, one per cycle through the shared multiplier. */
+export const LAYER_PRODUCTS = 6;
 /** Latency of the address generator: 4, one more for the second beat of stride 2 (P_c > 1). */
 const actLatency = (stride2: boolean, cols: number): number => (stride2 && cols > 1 ? 5 : 4);
 
@@ -179,7 +181,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   layerOut.set(layer);
   resultOut.set(result);
   const descPtr = m.reg('desc_ptr', UInt(bitsFor(c.descDepth + DW)), { init: 0 });
-  const k = m.reg('k', UInt(Math.max(bitsFor(DW), laneBits, bitsFor(c.logitsDepth)) + 1), { init: 0 });
+  const k = m.reg('k', UInt(Math.max(bitsFor(DW), laneBits, bitsFor(c.logitsDepth), bitsFor(LAYER_PRODUCTS)) + 1), { init: 0 });
   const fail = (codeValue: number): void => {
     failCode.set(codeValue);
     fsm.goto('fail');
@@ -194,11 +196,16 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
 
   // ---- layer registers -------------------------------------------------------------------
   const wideBits = (depth: number): number => Math.max(addrBitsOf(depth), d) + 2;
-  const inBytes = m.reg('in_bytes', UInt(3 * d), { init: 0 });
-  const outCount = m.reg('out_count', UInt(3 * d), { init: 0 });
-  const planeSize = m.reg('plane_size', UInt(2 * d), { init: 0 });
-  const inPlane = m.reg('in_plane', UInt(2 * d), { init: 0 });
-  const bNeed = m.reg('b_need', UInt(d + bpo.width), { init: 0 });
+  // Layer products, saturated at 2^(d+1) - 1 (above every memory size, so the checks' comparisons
+  // keep their outcome; a layer that passes them has every product below its memory size).
+  const satBits = d + 1;
+  const inBytes = m.reg('in_bytes', UInt(satBits), { init: 0 });
+  const outCount = m.reg('out_count', UInt(satBits), { init: 0 });
+  const planeSize = m.reg('plane_size', UInt(satBits), { init: 0 });
+  const inPlane = m.reg('in_plane', UInt(satBits), { init: 0 });
+  const bNeed = m.reg('b_need', UInt(satBits), { init: 0 });
+  // A conv3 row's channel plane is c * H*W, a conv1/linear row's (inputs 3r..3r+2) r * 3*H*W.
+  const rowFactor = m.reg('row_factor', UInt(aa), { init: 0 });
   const o0 = m.reg('o0', UInt(d + 1), { init: 0 });
   const groupEnd = m.reg('group_end', UInt(d + 1), { init: 0 });
   const lanes = m.reg('lanes', UInt(laneBits), { init: 0 });
@@ -207,12 +214,17 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const count = m.reg('count', UInt(d), { init: 0 });
   const oy = m.reg('oy', UInt(d), { init: 0 });
   const ox0 = m.reg('ox0', UInt(d), { init: 0 });
-  const pixOff = m.reg('pix_off', UInt(2 * d), { init: 0 });
+  // ACT addresses below are formed modulo 2^aa: only their low aa bits reach a memory port.
+  const pixOff = m.reg('pix_off', UInt(aa), { init: 0 });
+  const oyRow = m.reg('oy_row', UInt(aa), { init: 0 });  // oy * stride * W
   // Pixels of the tile being tapped (a partial tile at the row end) and its MACs per tap = its drain length.
   const cols = mux(outW.sub(ox0).trunc(d).gt(Q), Q, outW.sub(ox0).trunc(d)).resize(colBits).named('cols_now');
   const tileMacs = lanes.mul(cols).resize(bitsFor(P * Q)).named('tile_macs');
-  const bTileBase = m.reg('b_tile_base', UInt(cw.bAddr + 1 + d + bpo.width), { init: 0 });
-  const o0Plane = m.reg('o0_plane', UInt(3 * d + 1), { init: 0 });
+  // Tile-start products as running sums: bBase + o0 * bpo and o0 * outH*outW, stepped per lane in tinit.
+  const bTileBase = m.reg('b_tile_base', UInt(cw.bAddr), { init: 0 });
+  const o0Plane = m.reg('o0_plane', UInt(aa), { init: 0 });
+  const nextBTile = m.reg('next_b_tile', UInt(cw.bAddr), { init: 0 });
+  const nextO0Plane = m.reg('next_o0_plane', UInt(aa), { init: 0 });
   const heldValid = m.reg('held_valid', Bool, { init: 0 });
   const heldBlock = m.reg('held_block', UInt(c.blockIndexBits), { init: 0 });
   const laneBias = Array.from({ length: P }, (_, o) => m.reg(`lane_bias${o}`, SInt(c.accBits), { init: 0 }));
@@ -272,10 +284,20 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
       m.when(denseKh.eq(2), () => { denseKh.set(0); denseC.set(denseC.add(1).trunc(d)); }).otherwise(() => denseKh.set(denseKh.add(1).trunc(2)));
     });
   }
+  // ---- the controller's one multiplier ---------------------------------------------------
+  // check1 forms the layer products (k = 0..5: H*W, outH*outW, C*H*W, O*outH*outW, O*bpo, the row
+  // factor); a row fetch forms its channel plane c * rowFactor.
+  const inCheck = fsm.is('check1');
+  const opBits = satBits;
+  const opA = mux(inCheck, select(k.trunc(3), [H, outH, C, O, O, mux(isConv3, 1, 3)].map((v) => v.resize(opBits))), src.c.resize(opBits));
+  const opB = mux(inCheck, select(k.trunc(3), [W, outW, inPlane, planeSize, bpo.resize(opBits), inPlane].map((v) => v.resize(opBits))), rowFactor.resize(opBits));
+  const product = opA.mul(opB).named('product');
+
   const reloadNeeded = sd ? heldValid.not().or(src.block.ne(heldBlock)).named('reload_needed') : lit(0, Bool);
 
   // The row being tapped.
   const rowC = m.reg('row_c', UInt(d), { init: 0 });
+  const rowPlane = m.reg('row_plane', UInt(aa), { init: 0 });  // ACT offset of the row's (first) channel
   const rowKh = m.reg('row_kh', UInt(2), { init: 0 });
   const rowLast = m.reg('row_last', Bool, { init: 0 });
   const rowFirst = m.reg('row_first', Bool, { init: 0 });
@@ -287,6 +309,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     weightPort.re.set(1);
     weightPort.addr.set(weightAddr.trunc(weightPort.addr.width));
     rowC.set(src.c);
+    rowPlane.set(product.trunc(aa));
     rowKh.set(src.kh);
     rowLast.set(src.last);
     rowFirst.set(src.index.eq(0));
@@ -330,7 +353,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   // max(its drain length, capture latency) cycles back, so the drain of one tile never overlaps
   // the next capture and the pending drain address is not overwritten before its capture.
   const lastTile = oy.add(1).ge(outH).and(ox0.add(Q).ge(outW)).named('last_tile');
-  const gap = m.reg('gap', UInt(bitsFor(Math.max(P * Q, actLatency(true, Q) + 1))), { init: 0 });
+  const gap = m.reg('gap', UInt(bitsFor(Math.max(REQUANT_BEATS * P * Q, actLatency(true, Q) + 1))), { init: 0 });
   const gapFree = gap.eq(0).named('gap_free');
   const hold = fsm.is('tap').and(slot.eq(0)).and(rowLast).and(tapJ.eq(2)).and(gapFree.not()).named('end_hold');
   const tapOffer = fsm.is('tap').and(slot.eq(0)).and(hold.not()).named('tap_offer');
@@ -338,7 +361,8 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const firstIssue = tapOffer.and(rowFirst).and(tapJ.eq(0)).or(emptyIssue).named('first_issue');
   const endIssue = tapOffer.and(rowLast).and(tapJ.eq(2)).or(emptyIssue).named('end_issue');
   const spacing = mux(stride2, actLatency(true, Q) + 1, actLatency(false, Q) + 1);
-  const gapNext = mux(tileMacs.gt(spacing), tileMacs, spacing).sub(1).named('gap_next');
+  const drainCycles = mux(isFinal, tileMacs, tileMacs.shl(1)).named('drain_cycles'); // REQUANT_BEATS = 2
+  const gapNext = mux(drainCycles.gt(spacing), drainCycles, spacing).sub(1).named('gap_next');
   m.when(endIssue, () => gap.set(gapNext.resize(gap.width)))
     .elseWhen(gapFree.not(), () => gap.set(gap.sub(1).trunc(gap.width)));
   // First / end marks travel beside the taps: PE load with the first tap, capture after the last.
@@ -354,17 +378,19 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const firstLine = marks('first_mark', firstIssue);
   const endLine = marks('end_mark', endIssue);
   // Where the finished tile drains: latched at its end issue, taken by the drain at its capture.
-  const pendBase = m.reg('pend_base', UInt(3 * d + 2), { init: 0 });
+  const pendBase = m.reg('pend_base', UInt(aa), { init: 0 });
   const pendCols = m.reg('pend_cols', UInt(colBits), { init: 0 });
   m.when(endIssue, () => {
     pendBase.set(o0Plane.add(pixOff).resize(pendBase.width));
     pendCols.set(cols);
   });
   const liveTap = tapOffer.and(isConv3.or(mulByConstant(rowC, 3).add(tapJ).lt(C))).named('live_tap');
-  const tapChannel = mux(isConv3, rowC, mulByConstant(rowC, 3).add(tapJ).trunc(d)).named('tap_channel');
+  // conv1/linear tap j reads channel 3r + j: the row's plane + j * H*W.
+  const tapPlaneStep = mux(isConv3.or(tapJ.eq(0)), 0, mux(tapJ.bit(1), inPlane.shl(1), inPlane)).trunc(aa);
+  const tapPlane = rowPlane.add(tapPlaneStep).trunc(aa).named('tap_plane');
   const act = m.instance('act_addr', ActAddrGen({ cols: Q, addrBits: aa, dimBits: d }), {
     clk, rst, base: actIn, h: H, w: W, out_w: outW, stride2, pad: padding.bit(0), z_in: zIn,
-    req_valid: liveTap, c: tapChannel, kh: mux(isConv3, rowKh, 0), kw: mux(isConv3, tapJ, 0), oy, ox0,
+    req_valid: liveTap, plane: tapPlane, oy_row: oyRow, kh: mux(isConv3, rowKh, 0), kw: mux(isConv3, tapJ, 0), oy, ox0,
   });
   act.io.bankData.forEach((b, i) => b.set(actRdata[i]!));
 
@@ -409,19 +435,25 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const actReadCount = addTree(act.io.bankEn.map((e) => e.zext(1)));
 
   // ---- drain: shadow -> requantizer -> ACT, or -> LOGITS -----------------------------------
-  // Runs beside the walk: started by each capture, one value per cycle, lanes x cols values.
+  // Runs beside the walk: started by each capture, lanes x cols values, two cycles each through the
+  // requantizer (its one multiplier takes the accumulator's halves in turn), one each to LOGITS.
   const drainLane = m.reg('drain_lane', UInt(laneBits), { init: 0 });
   const drainCol = m.reg('drain_col', UInt(colBits), { init: 0 });
   const drainCols = m.reg('drain_cols', UInt(colBits), { init: 0 });
-  const laneOff = m.reg('lane_off', UInt(3 * d + 2), { init: 0 });
+  const laneOff = m.reg('lane_off', UInt(aa), { init: 0 });
   const draining = m.reg('draining', Bool, { init: 0 });
+  // The requantizer takes two beats per value (low, high half); LOGITS take one per cycle.
+  const drainBeat = m.reg('drain_beat', Bool, { init: 0 });
+  const drainStep = draining.and(isFinal.or(drainBeat)).named('drain_step');
   m.when(capture, () => {
     draining.set(1);
+    drainBeat.set(0);
     drainLane.set(0);
     drainCol.set(0);
     drainCols.set(pendCols);
     laneOff.set(pendBase);
-  }).elseWhen(draining, () => {
+  }).elseWhen(draining.and(drainStep.not()), () => drainBeat.set(1)).elseWhen(draining, () => {
+    drainBeat.set(0);
     const colEnd = drainCol.eq(drainCols.sub(1).trunc(colBits));
     drainCol.set(mux(colEnd, 0, drainCol.add(1).trunc(colBits)));
     m.when(colEnd, () => {
@@ -430,12 +462,12 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
       m.when(drainLane.eq(lanes.sub(1).trunc(laneBits)), () => draining.set(0));
     });
   });
-  const requantIn = draining.and(isFinal.not()).named('requant_in');
+  const requantIn = draining.and(isFinal.not()).and(drainBeat).named('requant_in');
   const requant = m.instance('requant', Requant({ accBits: c.accBits, multiplierBits: c.multiplierBits, shiftBits: cw.dims.requantShiftBits }), {
-    clk, rst, in_valid: requantIn, acc: shAcc,
+    clk, rst, in_lo: draining.and(isFinal.not()).and(drainBeat.not()), in_valid: requantIn, acc: shAcc,
     mult: select(drainLane, laneMult), shift: select(drainLane, laneShift), z_out: zOut, lo: clampLo,
   });
-  const drainAddr = laneOff.add(drainCol).named('drain_addr');
+  const drainAddr = laneOff.add(drainCol).trunc(aa).named('drain_addr');
   shSel.set(mulByConstant(drainLane, Q).add(drainCol).resize(shSel.width));
   m.when(draining, () => {
     progress.set(1);
@@ -544,23 +576,20 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     });
     descWords.forEach((w, i) => m.when(k.eq(i + 1), () => w.set(desc.data)));
     k.set(k.add(1).trunc(k.width));
-    m.when(k.eq(DW), () => fsm.goto('check1'));
+    m.when(k.eq(DW), () => { k.set(0); fsm.goto('check1'); });
   });
-  // Layer-start (check1) and tile-start (tinit) products share two multipliers: the states never
-  // overlap, and each SB_MAC16 saved is one the UP5K's 8 can give the PE array.
-  const inCheck1 = fsm.is('check1');
-  const inPlaneNow = H.mul(W).named('in_plane_now');
-  const outPlaneNow = outH.mul(outW).named('out_plane_now');
-  const chanFactor = mux(inCheck1, O, o0).named('chan_factor');
-  const chanTimesPlane = chanFactor.mul(mux(inCheck1, outPlaneNow, planeSize)).named('chan_times_plane');
-  const chanTimesBpo = chanFactor.mul(bpo).named('chan_times_bpo');
+  // check1: the layer products, one per cycle (k = 0..LAYER_PRODUCTS-1) through the multiplier the
+  // row fetch uses (one SB_MAC16; the states never overlap).
   fsm.state('check1', () => {
-    inBytes.set(C.mul(inPlaneNow).resize(inBytes.width));
-    outCount.set(chanTimesPlane.resize(outCount.width));
-    planeSize.set(outPlaneNow);
-    inPlane.set(inPlaneNow);
-    bNeed.set(chanTimesBpo.resize(bNeed.width));
-    fsm.goto('check2');
+    const sat = product.sat(satBits);
+    m.when(k.eq(0), () => inPlane.set(sat));
+    m.when(k.eq(1), () => planeSize.set(sat));
+    m.when(k.eq(2), () => inBytes.set(sat));
+    m.when(k.eq(3), () => outCount.set(sat));
+    m.when(k.eq(4), () => bNeed.set(sat));
+    m.when(k.eq(5), () => rowFactor.set(product.trunc(aa)));
+    k.set(k.add(1).trunc(k.width));
+    m.when(k.eq(LAYER_PRODUCTS - 1), () => fsm.goto('check2'));
   });
   fsm.state('check2', () => {
     m.when(checkCode.ne(0), () => { failCode.set(checkCode); fsm.goto('fail'); })
@@ -575,6 +604,8 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     groupEnd.set(groupEndFrom(lit(0, UInt(1))));
     idxPtr.set(idxBase.resize(idxPtr.width));
     ceTile.set(weightBase.resize(ceTile.width));
+    nextBTile.set(bBase.resize(cw.bAddr));
+    nextO0Plane.set(0);
     k.set(0);
     fsm.goto('tinit');
   });
@@ -600,9 +631,16 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
         laneShift[o]!.set(quant.data.slice(c.multiplierBits + cw.dims.requantShiftBits - 1, c.multiplierBits));
       });
     }
-    bTileBase.set(bBase.add(chanTimesBpo).resize(bTileBase.width));
-    o0Plane.set(chanTimesPlane.resize(o0Plane.width));
+    m.when(k.eq(0), () => {
+      bTileBase.set(nextBTile);
+      o0Plane.set(nextO0Plane);
+    });
+    m.when(k.lt(laneCount), () => {
+      nextBTile.set(nextBTile.add(bpo).trunc(cw.bAddr));
+      nextO0Plane.set(nextO0Plane.add(planeSize).trunc(aa));
+    });
     oy.set(0);
+    oyRow.set(0);
     ox0.set(0);
     pixOff.set(0);
     heldValid.set(0);
@@ -635,6 +673,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     m.when(ox0.add(Q).lt(outW), () => ox0.set(ox0.add(Q).trunc(d))).otherwise(() => {
       ox0.set(0);
       oy.set(oy.add(1).trunc(d));
+      oyRow.set(oyRow.add(mux(stride2, W.shl(1), W)).trunc(aa));
     });
   };
   const skippedPerWalk = rows.sub(count).trunc(d).resize(inc.rowsSkipped.width);

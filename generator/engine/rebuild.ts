@@ -10,6 +10,7 @@
  * shifts), which equals it for every R >= 1 and gives t for R = 0, so no special case is needed.
  */
 import { Bool, SInt, UInt, addTree, defineModule, mux, select, type Value } from '../dsl/index.js';
+import { shiftRightSat } from './const-mul.js';
 
 export interface RebuildLaneParams {
   /** Basis size S (codes per Ce row, rows of B). */
@@ -61,7 +62,9 @@ export const RebuildLane = defineModule('sd_rebuild_lane', (m, p: RebuildLanePar
   t.set(addTree([...terms, plusOnes.zext(plusOnes.width + 1).asSigned()]).resize(sumWidth));
   rq.set(rshift);
 
-  const scaled = t.shl(1).sra(rq).named('scaled'); // floor(t / 2^(R-1)), i.e. 2t >>> R
+  // floor(t / 2^(R-1)), i.e. 2t >>> R, saturated to 9 bits: past them the rounded value saturates
+  // to int8 all the same.
+  const scaled = shiftRightSat(t.shl(1), rq, 9).named('scaled');
   const rounded = scaled.add(1).sra(1).named('rounded');
   const wq = m.reg('w_q', SInt(8), { init: 0 });
   wq.set(rounded.sat(8));

@@ -1,11 +1,18 @@
 /**
  * Requantization unit (docs/engine.md "Requantization and pooling", docs/sw-compression.md
  * section 6): y = clamp(z_out + roundShift(acc * M, shift), lo, 127), lo = z_out with ReLU folded
- * in, else -128. One value per cycle, pipelined:
- *   stage 1: the acc x M product (signed 32 x unsigned 16 -> 49 bits) and the per-value controls;
- *   stage 2: rounding shift ((2p >>> shift) + 1) >>> 1, add z_out, clamp to [lo, 127].
+ * in, else -128. One value every two cycles, through one unsigned half x M multiplier (one SB_MAC16
+ * on the iCE40: the UP5K's 8 go to the PE array):
+ *   beat 0 (`in_lo`):    acc's low half x M into a register;
+ *   beat 1 (`in_valid`): acc's high half x M, signed by subtracting M x 2^hiBits when acc < 0, plus
+ *                        the low product: the exact acc x M, with the per-value controls (stage 1);
+ *   stage 2:             rounding shift ((2p >>> shift) + 1) >>> 1 (the shift saturated to 10 bits),
+ *                        add z_out, clamp to [lo, 127].
+ * acc, mult, shift, z_out and lo stay put over both beats; y is out REQUANT_LATENCY cycles after
+ * the `in_valid` beat.
  */
 import { Bool, SInt, UInt, defineModule, mux } from '../dsl/index.js';
+import { shiftRightSat } from './const-mul.js';
 
 export interface RequantParams {
   accBits: number;
@@ -15,10 +22,14 @@ export interface RequantParams {
   shiftBits: number;
 }
 
+/** Cycles from the `in_valid` beat to `out_valid`. */
 export const REQUANT_LATENCY = 2;
+/** Cycles per value (the `in_lo` beat, then the `in_valid` beat). */
+export const REQUANT_BEATS = 2;
 
 export const Requant = defineModule('sd_requant', (m, p: RequantParams) => {
   m.clockAndReset();
+  const inLo = m.input('in_lo', Bool);
   const inValid = m.input('in_valid', Bool);
   const acc = m.input('acc', SInt(p.accBits));
   const mult = m.input('mult', UInt(p.multiplierBits));
@@ -28,8 +39,22 @@ export const Requant = defineModule('sd_requant', (m, p: RequantParams) => {
   const outValid = m.output('out_valid', Bool);
   const y = m.output('y', SInt(8));
 
-  const product = acc.mul(mult);
-  const prodQ = m.reg('prod_q', SInt(product.width), { init: 0 });
+  // acc = hiSigned * 2^loBits + loUnsigned, hiSigned = hiUnsigned - sign * 2^hiBits.
+  const loBits = Math.ceil(p.accBits / 2);
+  const hiBits = p.accBits - loBits;
+  const accU = acc.asUnsigned();
+  const half = mux(inLo, accU.slice(loBits - 1, 0), accU.slice(p.accBits - 1, loBits).zext(loBits)).named('mul_half');
+  const halfProd = half.mul(mult).named('half_prod');
+  const lowProd = m.reg('low_prod', UInt(halfProd.width), { init: 0, enable: inLo });
+  lowProd.set(halfProd);
+  // The product is exact in prodBits signed bits; the sum is formed modulo 2^prodBits.
+  const prodBits = p.accBits + p.multiplierBits + 1;
+  const hiWidth = prodBits - loBits;
+  const signFix = mux(accU.bit(p.accBits - 1), mult.shl(hiBits), 0).zext(hiWidth);
+  const hiSigned = halfProd.zext(hiWidth).sub(signFix).trunc(hiWidth);
+  const product = hiSigned.shl(loBits).add(lowProd.zext(prodBits)).trunc(prodBits).asSigned().named('product');
+
+  const prodQ = m.reg('prod_q', SInt(prodBits), { init: 0 });
   const shiftQ = m.reg('shift_q', UInt(p.shiftBits), { init: 0 });
   const zQ = m.reg('z_q', SInt(8), { init: 0 });
   const loQ = m.reg('lo_q', SInt(8), { init: 0 });
@@ -40,7 +65,9 @@ export const Requant = defineModule('sd_requant', (m, p: RequantParams) => {
   loQ.set(lo);
   valid1.set(inValid);
 
-  const scaled = prodQ.shl(1).sra(shiftQ).named('scaled'); // floor(p / 2^(shift-1)); 2p for shift 0
+  // floor(p / 2^(shift-1)) (2p for shift 0), saturated to 10 bits: any value past them rounds to
+  // 256 or more in magnitude, which the clamp maps as it would the exact one (|z_out| <= 128).
+  const scaled = shiftRightSat(prodQ.shl(1), shiftQ, 10).named('scaled');
   const rounded = scaled.add(1).sra(1).named('rounded');
   const biased = rounded.add(zQ).named('biased');
   const clamped = mux(biased.gt(127), 127, mux(biased.lt(loQ), loQ, biased.resize(8))).named('clamped');
@@ -50,5 +77,5 @@ export const Requant = defineModule('sd_requant', (m, p: RequantParams) => {
   valid2.set(valid1);
   y.set(yQ);
   outValid.set(valid2);
-  return { inValid, acc, mult, shift, zOut, lo, outValid, y };
+  return { inLo, inValid, acc, mult, shift, zOut, lo, outValid, y };
 });

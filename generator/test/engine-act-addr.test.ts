@@ -27,7 +27,7 @@ const Bench = defineModule('act_bench', (m, p: ActAddrParams) => {
   const wdata = m.input('wdata', SInt(8));
   const conn: Record<string, ReturnType<typeof m.input>> = {};
   for (const [name, width] of [['base', p.addrBits], ['h', p.dimBits], ['w', p.dimBits], ['out_w', p.dimBits], ['stride2', 1], ['pad', 1],
-    ['req_valid', 1], ['c', p.dimBits], ['kh', 2], ['kw', 2], ['oy', p.dimBits], ['ox0', p.dimBits]] as const) conn[name] = m.input(name, UInt(width));
+    ['req_valid', 1], ['plane', p.addrBits], ['oy_row', p.addrBits], ['kh', 2], ['kw', 2], ['oy', p.dimBits], ['ox0', p.dimBits]] as const) conn[name] = m.input(name, UInt(width));
   conn.z_in = m.input('z_in', SInt(8));
   const gen = m.instance('gen', ActAddrGen(p), { clk, rst, ...conn });
   for (let b = 0; b < p.cols; b++) {
@@ -53,6 +53,12 @@ function randomLayer(rng: Rng, k: 1 | 3, stride: 1 | 2, pad: 0 | 1): Layer {
     const base = rng.int(0, 2 ** ADDR_BITS - C * H * W);
     return { base, C, H, W, k, stride, pad, outH, outW, zIn: rng.int(-128, 127) };
   }
+}
+
+/** A tap as the controller presents it: c*H*W and oy*s*W as sums modulo 2^ADDR_BITS. */
+function request(L: Layer, t: Tap): Record<string, number> {
+  const mod = 2 ** ADDR_BITS;
+  return { plane: (t.c * L.H * L.W) % mod, oy_row: (t.oy * L.stride * L.W) % mod, kh: t.kh, kw: t.kw, oy: t.oy, ox0: t.ox0 };
 }
 
 /** The reference: what column p of a tap must read (byte address or z_in). */
@@ -109,7 +115,7 @@ function benchTest(cols: number, seed: number): void {
       };
       // The first tap alone, into an empty pipeline: out_valid exactly at the documented latency.
       const latency = ACT_ADDR_LATENCY + (stride === 2 && cols > 1 ? 1 : 0);
-      sim.drive({ req_valid: 1, c: taps[0]!.c, kh: taps[0]!.kh, kw: taps[0]!.kw, oy: taps[0]!.oy, ox0: taps[0]!.ox0 });
+      sim.drive({ req_valid: 1, ...request(L, taps[0]!) });
       sim.expect('req_ready', 1, what(0, 'ready when idle'));
       accept(0);
       sim.step();
@@ -129,7 +135,7 @@ function benchTest(cols: number, seed: number): void {
         const offer = next < taps.length && rng.int(0, 4) !== 0;
         if (offer) {
           const t = taps[next]!;
-          sim.drive({ req_valid: 1, c: t.c, kh: t.kh, kw: t.kw, oy: t.oy, ox0: t.ox0 });
+          sim.drive({ req_valid: 1, ...request(L, t) });
           if (sim.get('req_ready') === 1) accept(next++);
         } else sim.set('req_valid', 0);
         sim.step();

@@ -3,20 +3,21 @@
  * packed model, layer by layer, plus the stall cycles the CSR counts. It is the controller's
  * schedule written as arithmetic over the issue times of the taps (docs/engine.md "Controller"):
  *
- *   every layer      next 1 + fetch (DESC_WORDS + 1) + check 2
+ *   every layer      next 1 + fetch (DESC_WORDS + 1) + check (LAYER_PRODUCTS + 1)
  *   MAC layer        init 1
  *     output tile    lanes + 1 (BIAS / QUANT words into the lane registers) + start 1 + count 1
  *                    + first fetch 1, then the pixel tiles back to back:
  *       per kept row   (B reload: lanes) + 3 taps of `slot` cycles; the next row is fetched in
  *                      the last tap's cycle, the next tile's first row likewise
  *       tile end       its last tap issues no earlier than the previous tile's last tap +
- *                      max(lanes * cols of the previous tile, capture latency L + 1)
+ *                      max(lanes * cols * beats of the previous tile, capture latency L + 1)
  *       (no kept rows: one issue cycle per tile, same spacing)
- *     after the last tap: slot - 1, then capture at L + 1, drain lanes * cols, requantizer tail
+ *     after the last tap: slot - 1, then capture at L + 1, drain lanes * cols * beats, requantizer tail
  *                    (none for the final layer's LOGITS), 1 to see the pipeline empty, advance 1
  *     final layer    + argmax pass (outputs + 1) + finish 1
  *   max-pool         init 1 + 4 per output + tail 2
  *
+ * beats = 2 drain cycles per value through the requantizer, 1 to LOGITS (final layer).
  * slot = 1 cycle per tap, 3 at stride 2 when P_c > 1 (the address generator's two beats), and
  * L (address generator latency) = 4, 5 at stride 2 when P_c > 1. A B reload happens when a kept
  * row's block differs from the block the lane registers hold (none at the start of an output tile).
@@ -34,6 +35,10 @@ import { memoryMap, memoryOf } from './memory-map.js';
 /** Cycles from a tap's issue to its MAC (address generator latency), by stride mode. */
 export const actLatency = (stride: number, peCols: number): number => (stride === 2 && peCols > 1 ? 5 : 4);
 export const REQUANT_TAIL = 2;
+/** check1's cycles: the layer products H*W, outH*outW, C*H*W, O*outH*outW, O*bpo and the row factor, one per cycle through one multiplier. */
+export const LAYER_PRODUCTS = 6;
+/** Drain cycles per value through the requantizer (its multiplier takes the accumulator's halves in turn). */
+export const REQUANT_BEATS = 2;
 
 export interface LayerTiming {
   cycles: number;
@@ -76,11 +81,12 @@ function tapsOfRow(d: Descriptor, r: KeptRow): number {
 }
 
 export function layerTiming(d: Descriptor, c: EngineConfig, images: MemoryImages): LayerTiming {
-  const overhead = 1 + (descriptorLayout(c).words + 1) + 2;
+  const overhead = 1 + (descriptorLayout(c).words + 1) + LAYER_PRODUCTS + 1;
   if (d.kind === 'maxpool2') return { cycles: overhead + 1 + 4 * d.O * d.outH * d.outW + 2, stalls: 0, taps: 0 };
   const slot = d.stride === 2 && c.peCols > 1 ? 3 : 1;
   const latency = actLatency(d.stride, c.peCols);
   const tail = d.final ? 0 : REQUANT_TAIL;
+  const beats = d.final ? 1 : REQUANT_BEATS;  // drain cycles per value
   const groups = keptRowsByGroup(d, c, images);
   let loop = 0;
   let taps = 0;
@@ -93,7 +99,7 @@ export function layerTiming(d: Descriptor, c: EngineConfig, images: MemoryImages
     let held = -1;
     for (let oy = 0; oy < d.outH; oy++) {
       for (let ox0 = 0; ox0 < d.outW; ox0 += c.peCols) {
-        const drain = t.lanes * Math.min(c.peCols, d.outW - ox0);
+        const drain = t.lanes * Math.min(c.peCols, d.outW - ox0) * beats;
         const earliest = lastIssue + Math.max(lastDrain, latency + 1);
         if (rows.length === 0) {
           lastIssue = Math.max(fetch, earliest);  // one issue cycle in wempty
