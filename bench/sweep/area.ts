@@ -1,11 +1,14 @@
 /**
  * Area of an engine configuration: the engine top in the scan wrapper (as `make fpga` builds it, so
  * the numbers compare with docs/fpga.md), yosys synth_ice40 for the iCEBreaker's UP5K (DSP and
- * SPRAM inference on), cell counts from `stat -json`. Results are cached by configuration hash under
- * build/bench/sweeps/area/, because two sweeps synthesize the same configuration (the default).
+ * SPRAM inference on), cell counts from `stat -json`. Results are cached under build/bench/sweeps/area/
+ * by configuration hash and a hash of the generator and FPGA sources (the area changes with them),
+ * because two sweeps synthesize the same configuration (the default).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../../common/atomic-write.js';
 import { elaborate } from '../../generator/dsl/index.js';
 import { writeVerilog } from '../../generator/emit/index.js';
@@ -26,13 +29,36 @@ export interface EngineArea {
   dsp: number;
   /** yosys wall time of the run that produced the numbers (not of a cache hit). */
   synthSeconds: number;
+  /** First 12 hex digits of rtlSourceHash() when synthesized. */
+  rtlSources: string;
 }
 
 export const AREA_BOARD = 'icebreaker';
 
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** SHA-256 over the TypeScript sources that decide the netlist (generator/, fpga/; tests excluded). */
+export function rtlSourceHash(): string {
+  const h = createHash('sha256');
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (e.name !== 'test') walk(path);
+      } else if (e.name.endsWith('.ts')) {
+        h.update(`${path.slice(REPO.length)}\n`).update(readFileSync(path));
+      }
+    }
+  };
+  walk(join(REPO, 'generator'));
+  walk(join(REPO, 'fpga'));
+  return h.digest('hex');
+}
+
 /** Synthesizes (or reads from the cache) the engine of `config`; throws with the log's tail when yosys fails. */
 export async function engineArea(config: EngineConfig, cacheDir: string): Promise<EngineArea> {
-  const cacheFile = join(cacheDir, `${configHash(config).slice(0, 16)}.json`);
+  const sources = rtlSourceHash().slice(0, 12);
+  const cacheFile = join(cacheDir, `${configHash(config).slice(0, 16)}-${sources}.json`);
   if (existsSync(cacheFile)) return JSON.parse(readFileSync(cacheFile, 'utf8')) as EngineArea;
   const board = getBoard(AREA_BOARD);
   mkdirSync(cacheDir, { recursive: true });
@@ -50,7 +76,7 @@ export async function engineArea(config: EngineConfig, cacheDir: string): Promis
     const r = synth.resources;
     const area: EngineArea = {
       board: AREA_BOARD, lut4: r.lut4, ff: r.ff, carry: r.carry, ebr: r.ebr, spram: r.spram, dsp: r.dsp,
-      synthSeconds: Math.round((performance.now() - t0) / 100) / 10,
+      synthSeconds: Math.round((performance.now() - t0) / 100) / 10, rtlSources: sources,
     };
     writeFileAtomic(cacheFile, JSON.stringify(area, null, 2) + '\n');
     return area;
