@@ -119,8 +119,9 @@ export interface BarChartOptions {
  */
 export function barChart(o: BarChartOptions): string {
   const W = o.width ?? 720, H = o.height ?? 400;
-  const m = { left: 80, right: 190, top: 40, bottom: 70 };
   const n = o.categories.length;
+  const slanted = n > 3 && Math.max(...o.categories.map((c) => c.length)) * 7 > (W - 270) / n;
+  const m = { left: 80, right: 190, top: 40, bottom: slanted ? 110 : 70 };
   const totals = o.categories.map((_, c) => o.stacked
     ? o.series.reduce((s, x) => s + Math.max(0, x.values[c] ?? 0), 0)
     : Math.max(0, ...o.series.map((x) => x.values[c] ?? 0)));
@@ -156,7 +157,11 @@ export function barChart(o: BarChartOptions): string {
         parts.push(`<rect x="${(x0 + slot * 0.1 + i * w).toFixed(1)}" y="${py(v).toFixed(1)}" width="${w.toFixed(1)}" height="${(py(0) - py(v)).toFixed(1)}" fill="${COLORS[i % COLORS.length]}"><title>${escapeXml(`${cat}: ${s.name} ${shortNumber(v)}`)}</title></rect>`);
       });
     }
-    parts.push(`<text x="${(x0 + slot / 2).toFixed(1)}" y="${H - m.bottom + 18}" text-anchor="middle">${escapeXml(cat)}</text>`);
+    // Long category labels of many bars are slanted so that neighbours do not overlap.
+    const lx = (x0 + slot / 2).toFixed(1), ly = H - m.bottom + 16;
+    parts.push(slanted
+      ? `<text transform="translate(${lx} ${ly}) rotate(-25)" text-anchor="end" font-size="11">${escapeXml(cat)}</text>`
+      : `<text x="${lx}" y="${ly}" text-anchor="middle">${escapeXml(cat)}</text>`);
   });
   parts.push(`<line x1="${m.left}" x2="${W - m.right}" y1="${H - m.bottom}" y2="${H - m.bottom}" stroke="#333"/>`);
   parts.push(`<line x1="${m.left}" x2="${m.left}" y1="${m.top}" y2="${H - m.bottom}" stroke="#333"/>`);

@@ -156,7 +156,7 @@ function sweepBlocks(sweeps: SweepSet[] | null): Block[] {
     blocks.push({
       kind: 'figure', name: 'pareto.svg', caption: 'accuracy against modelled energy per image; the line joins the Pareto front',
       svg: lineChart({
-        title: 'Accuracy against energy (sweep points)', xLabel: 'modelled energy per image (nJ)', yLabel: 'integer accuracy (%)',
+        title: 'Accuracy against energy (sweep points)', xLabel: 'modelled energy per image, weights resident (nJ)', yLabel: 'integer accuracy (%)',
         series: [
           ...sweeps.map((s) => ({ name: s.name, line: false, points: toPlot(tradeOffs.filter((p) => p.sweep === s.name)) })).filter((s) => s.points.length > 0),
           { name: 'Pareto front', points: toPlot(front) },
@@ -166,7 +166,7 @@ function sweepBlocks(sweeps: SweepSet[] | null): Block[] {
     blocks.push({ kind: 'table', head: ['Pareto point', 'sweep', 'energy per image', 'accuracy'], rows: front.map((p) => [p.label, p.sweep, nj(p.energy), pct(p.accuracy)]) });
   }
   blocks.push({ kind: 'heading', level: 2, text: 'PE array and Ce exponent sweeps' });
-  const metrics = [['cycles', 'cycles per image', 1], ['lut4', 'LUT4', 1], ['energyPj', 'energy per image (nJ)', 1000]] as const;
+  const metrics = [['cycles', 'cycles per image', 1], ['lut4', 'LUT4', 1], ['energyPj', 'energy per image, weights resident (nJ)', 1000]] as const;
   let plotted = 0;
   for (const s of sweeps) {
     for (const [key, label, scale] of metrics) {
