@@ -73,24 +73,34 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   const op = header.slice(7, 0).named('op');
   const address = header.slice(39, 8).named('address');
   const words = header.slice(55, 40).named('words');
-  const count = m.reg('count', UInt(16), { init: 0 });
+  const wordBits = bitsFor(MAX_WORDS);
+  const countBits = bitsFor(4 * MAX_WORDS);
+  const count = m.reg('count', UInt(countBits), { init: 0 });
   const crc = m.reg('crc', UInt(16), { init: CRC_INIT });
   const gap = m.reg('gap', UInt(bitsFor(p.timeoutCycles)), { init: 0 });
   const status = m.reg('status', UInt(8), { init: 0 });
-  const replyWords = m.reg('reply_words', UInt(16), { init: 0 });
-  const wordBits = bitsFor(MAX_WORDS);
+  const replyWords = m.reg('reply_words', UInt(wordBits), { init: 0 });
   const wordIdx = m.reg('word_idx', UInt(wordBits), { init: 0 });
   const shiftWord = m.reg('shift_word', UInt(32), { init: 0 });
-  const buf = m.memory('payload', { type: UInt(32), depth: MAX_WORDS, addrWidth: bitsFor(MAX_WORDS - 1) });
+  // The payload as bytes: 8 bits wide, 4 x MAX_WORDS deep fits one iCE40 block RAM (32 bits wide would take two).
+  const bufAddrBits = bitsFor(4 * MAX_WORDS - 1);
+  const buf = m.memory('payload', { type: UInt(8), depth: 4 * MAX_WORDS, addrWidth: bufAddrBits });
 
   const crcIn = crcNext(crc, rxByte).named('crc_in');
-  const lastWord = wordIdx.zext(16).add(1).trunc(16).named('last_word');
+  const crcTx = crcNext(crc, txData).named('crc_tx');
+  const lastWord = wordIdx.add(1).named('last_word');
+  const frameWords = words.trunc(wordBits).named('frame_words');   // checked against MAX_WORDS before use
+  const inc = (r: Value): Value => r.add(1).trunc(r.width);
 
+  const isStatusOp = (): Value => op.eq(OPCODES.STATUS);
+  const isStartOp = (): Value => op.eq(OPCODES.START);
   // Host-bus defaults: idle.
   reqValid.set(0);
   reqWrite.set(0);
-  reqAddr.set(address.trunc(L.addrBits).add(wordIdx.zext(L.addrBits)).trunc(L.addrBits));
-  reqWdata.set(0);
+  // STATUS reads its fixed CSR words; START writes CTRL (its data, 1, waits in shift_word).
+  const base = mux(isStatusOp(), lit(STATUS_ADDRESS, UInt(L.addrBits)), mux(isStartOp(), lit(CSR.CTRL, UInt(L.addrBits)), address.trunc(L.addrBits)));
+  reqAddr.set(base.add(wordIdx.zext(L.addrBits)).trunc(L.addrBits));
+  reqWdata.set(shiftWord);
   replyError.set(0);
 
   // Address check (protocol.ts checkRequest): inside a region, and offset + words within it.
@@ -98,7 +108,7 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   const region = address.slice(L.addrBits - 1, L.regionShift).named('region');
   const offset = address.slice(L.regionShift - 1, 0).named('offset');
   const highClear = address.slice(31, L.addrBits).eq(0);
-  const end = offset.zext(L.regionShift + 1).add(words.trunc(wordBits)).trunc(L.regionShift + 1).named('frame_end');
+  const end = offset.zext(L.regionShift + 1).add(frameWords).trunc(L.regionShift + 1).named('frame_end');
   const limit = select(region, L.regionWords.map((w) => lit(w, UInt(L.regionShift + 1))), 0).named('region_limit');
   const inRegions = region.lt(lit(L.regionWords.length, UInt(regionBits + 1)));
   const addressOk = highClear.and(inRegions).and(end.le(limit)).named('address_ok');
@@ -108,7 +118,7 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   const lengthOk = blockOp.not().or(words.ge(1).and(words.le(MAX_WORDS)));
 
   const f = m.fsm('link', [
-    'idle', 'header', 'check', 'payload', 'crc', 'drain', 'exec', 'wr_fetch', 'wr_bus', 'start_bus',
+    'idle', 'header', 'check', 'payload', 'crc', 'drain', 'exec', 'wr_fetch', 'wr_collect', 'wr_bus', 'start_bus',
     'reply_sync', 'reply_status', 'reply_len0', 'reply_len1', 'rd_fetch', 'rd_wait', 'rd_byte', 'reply_crc0', 'reply_crc1',
   ] as const);
 
@@ -119,7 +129,7 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
 
   const reply = (code: number | Value, dataWords: number | Value): void => {
     status.set(code);
-    replyWords.set(dataWords);
+    replyWords.set(typeof dataWords === 'number' ? dataWords : dataWords.trunc(wordBits));
     f.goto('reply_sync');
   };
   const dropOnTimeout = (): void => {
@@ -130,7 +140,7 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
     txValid.set(1);
     txData.set(value);
     m.when(txReady, () => {
-      if (opts.crc !== false) crc.set(crcNext(crc, typeof value === 'number' ? lit(value, UInt(8)) : value));
+      if (opts.crc !== false) crc.set(crcTx);
       then();
     });
   };
@@ -144,7 +154,7 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
     m.when(byteIn, () => {
       crc.set(crcIn);
       header.set(cat(rxByte, header.slice(headerBits - 1, 8)));
-      count.set(count.add(1).trunc(16));
+      count.set(inc(count));
       m.when(count.eq(REQUEST_HEADER_BYTES - 2), () => f.goto('check'));
     }).otherwise(dropOnTimeout);
   });
@@ -158,54 +168,54 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   f.state('payload', () => {
     m.when(byteIn, () => {
       crc.set(crcIn);
-      const word = cat(rxByte, shiftWord.slice(31, 8));
-      shiftWord.set(word);
-      m.when(count.slice(1, 0).eq(3), () => buf.write(count.slice(wordBits + 1, 2).trunc(buf.addrWidth), word, 1));
-      count.set(count.add(1).trunc(16));
-      m.when(count.eq(words.shl(2, 16).sub(1).trunc(16)), () => { count.set(0); f.goto('crc'); });
+      buf.write(count.trunc(bufAddrBits), rxByte, 1);
+      count.set(inc(count));
+      m.when(count.eq(cat(frameWords, lit(0, UInt(2))).sub(1).trunc(countBits)), () => { count.set(0); f.goto('crc'); });
     }).otherwise(dropOnTimeout);
   });
   f.state('crc', () => {
     m.when(byteIn, () => {
       crc.set(crcIn);   // over the whole frame including its CRC, a good frame leaves 0
-      count.set(count.add(1).trunc(16));
+      count.set(inc(count));
       m.when(count.eq(1), () => f.goto('exec'));
     }).otherwise(dropOnTimeout);
   });
   f.state('drain', () => m.when(timedOut, () => reply(status, 0)));
   f.state('exec', () => {
     wordIdx.set(0);
+    count.set(0);
     const needsIdle = blockOp.and(region.ne(0)).or(isOp('START'));
     m.when(crc.ne(0), () => reply(STATUS_CODES.BAD_CRC, 0))
       .elseWhen(blockOp.and(addressOk.not()), () => reply(STATUS_CODES.BAD_ADDRESS, 0))
       .elseWhen(needsIdle.and(busy), () => reply(STATUS_CODES.BUSY, 0))
       .elseWhen(isOp('WRITE'), () => f.goto('wr_fetch'))
-      .elseWhen(isOp('START'), () => f.goto('start_bus'))
+      .elseWhen(isOp('START'), () => { shiftWord.set(1); f.goto('start_bus'); })
       .elseWhen(isOp('READ'), () => reply(STATUS_CODES.OK, words))
-      .elseWhen(isOp('STATUS'), () => {
-        header.set(cat(lit(STATUS_WORDS, UInt(16)), lit(STATUS_ADDRESS, UInt(32)), op));
-        reply(STATUS_CODES.OK, STATUS_WORDS);
-      })
+      .elseWhen(isOp('STATUS'), () => reply(STATUS_CODES.OK, STATUS_WORDS))
       .otherwise(() => reply(STATUS_CODES.OK, PING_WORDS));   // PING
   });
 
-  // WRITE: each buffered word goes out on the bus (one read cycle of the buffer, then the request).
-  const bufData = buf.read(wordIdx.trunc(buf.addrWidth), { enable: f.is('wr_fetch') });
-  f.state('wr_fetch', () => f.goto('wr_bus'));
+  // WRITE: each word's four bytes come out of the buffer (a read, then its data a cycle later),
+  // least significant first, then the word goes out on the bus.
+  const bufData = buf.read(cat(wordIdx.trunc(bufAddrBits - 2), count.slice(1, 0)), { enable: f.is('wr_fetch') });
+  f.state('wr_fetch', () => f.goto('wr_collect'));
+  f.state('wr_collect', () => {
+    shiftWord.set(cat(bufData, shiftWord.slice(31, 8)));
+    count.set(inc(count));
+    m.when(count.slice(1, 0).eq(3), () => f.goto('wr_bus')).otherwise(() => f.goto('wr_fetch'));
+  });
   f.state('wr_bus', () => {
     reqValid.set(1);
     reqWrite.set(1);
-    reqWdata.set(bufData);
     m.when(reqReady, () => {
-      m.when(lastWord.eq(words), () => reply(STATUS_CODES.OK, 0))
-        .otherwise(() => { wordIdx.set(wordIdx.add(1).trunc(wordBits)); f.goto('wr_fetch'); });
+      count.set(0);
+      m.when(lastWord.eq(frameWords), () => reply(STATUS_CODES.OK, 0))
+        .otherwise(() => { wordIdx.set(inc(wordIdx)); f.goto('wr_fetch'); });
     });
   });
   f.state('start_bus', () => {
     reqValid.set(1);
     reqWrite.set(1);
-    reqAddr.set(lit(CSR.CTRL, UInt(L.addrBits)));
-    reqWdata.set(1);
     m.when(reqReady, () => reply(STATUS_CODES.OK, 0));
   });
 
@@ -216,8 +226,8 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
     send(REPLY_SYNC, () => f.goto('reply_status'), { crc: false });
   });
   f.state('reply_status', () => send(status, () => f.goto('reply_len0')));
-  f.state('reply_len0', () => send(replyWords.slice(7, 0), () => f.goto('reply_len1')));
-  f.state('reply_len1', () => send(replyWords.slice(15, 8), () => {
+  f.state('reply_len0', () => send(replyWords.zext(8), () => f.goto('reply_len1')));
+  f.state('reply_len1', () => send(0, () => {   // replies carry at most MAX_WORDS < 256 words
     wordIdx.set(0);
     m.when(replyWords.eq(0), () => f.goto('reply_crc0')).otherwise(() => f.goto('rd_fetch'));
   }));
@@ -238,10 +248,10 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   }));
   f.state('rd_byte', () => send(shiftWord.slice(7, 0), () => {
     shiftWord.set(shiftWord.srl(8).trunc(32));
-    count.set(count.add(1).trunc(16));
-    m.when(count.eq(3), () => {
+    count.set(inc(count));
+    m.when(count.slice(1, 0).eq(3), () => {
       m.when(lastWord.eq(replyWords), () => f.goto('reply_crc0'))
-        .otherwise(() => { wordIdx.set(wordIdx.add(1).trunc(wordBits)); f.goto('rd_fetch'); });
+        .otherwise(() => { wordIdx.set(inc(wordIdx)); f.goto('rd_fetch'); });
     });
   }));
   f.state('reply_crc0', () => send(crc.slice(15, 8), () => f.goto('reply_crc1'), { crc: false }));
