@@ -26,6 +26,7 @@ import { loadPackedDir, type PackedDir } from '../host/packed-dir.js';
 import { runOnBoard } from '../host/run-board.js';
 import { openSerialPort, type ByteTransport } from '../host/transport.js';
 import { startVirtualBoard, type VirtualBoard } from '../host/virtual-board.js';
+import { PseudoTerminal } from '../host/pty.js';
 import { OPCODES, STATUS_CODES, encodeRequest, linkLayout, statusName } from '../link/protocol.js';
 
 const CONFIG = 'configs/default.json';
@@ -123,13 +124,24 @@ describe('smartdeal board CLI', () => {
     return { status: r.status, stderr: r.stderr };
   };
 
-  test('names the missing choice of board, a missing pack and a port that does not exist', async () => {
+  test('names the missing choice of board, a missing pack, a port that does not exist and one that never answers', async () => {
     const none = cli('--pack', 'build/nowhere');
     expect(none.status).toBe(1);
     expect(none.stderr.trim()).toBe('smartdeal: smartdeal board: give either --port <serial device> (a real board) or --virtual (the board top on Verilator)');
     const noPack = cli('--pack', 'build/nowhere', '--port', '/dev/ttyNOPE9');
     expect(noPack.stderr).toContain('--pack build/nowhere: no manifest.json there');
     await expect(openSerialPort('/dev/ttyNOPE9', 115_200)).rejects.toThrow(/^--port \/dev\/ttyNOPE9: cannot open the serial port \(.+\); serial ports on this machine: /);
-    console.log('compared 3 error messages (CLI without a board, CLI without a pack, a missing serial port)');
+    // A port with nothing behind it: the request times out, naming the port and the frame.
+    const silent = PseudoTerminal.open();
+    const t = await openSerialPort(silent.slavePath, 115_200);
+    try {
+      const c = new LinkClient(t, layout, { replyTimeoutMs: 300, retries: 0 });
+      await expect(c.read(layout.regionNames.indexOf('ACT') << layout.regionShift, 2)).rejects.toThrow(
+        new RegExp(`^no reply from ${silent.slavePath} to READ ACT\\+0x0 x2 within 300 ms \\(is the board programmed`));
+    } finally {
+      await t.close();
+      silent.close();
+    }
+    console.log('compared 4 error messages (CLI without a board, CLI without a pack, a missing serial port, a silent port)');
   }, 60_000);
 });
