@@ -33,6 +33,7 @@ export function reportDocument(input: ReportInput): Block[] {
 
 function compareBlocks(c: CompareResult | null): Block[] {
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'SD engine against the dense baseline' }];
+  // The last column of the side-by-side tables is SD / dense (below 1: SD needs less); accuracy as a difference.
   if (!c) return [...blocks, { kind: 'paragraph', text: 'not run (bench/compare.ts produced no result).' }];
   blocks.push({
     kind: 'paragraph',
@@ -40,8 +41,8 @@ function compareBlocks(c: CompareResult | null): Block[] {
       'the SD engine runs its SD form, the dense baseline its float form quantized to dense int8 (sw/flow/model.ts quantizeForEngines). ' +
       `Energy: ${c.energyNote} FPGA: ${c.fpgaNote}`,
   });
-  blocks.push({ kind: 'heading', level: 3, text: 'Headline (SD / dense)' });
-  blocks.push({ kind: 'table', head: ['data set', ...SCENARIOS.map((s) => `energy/image, ${s}`), 'weight bits', 'cycles/image', 'accuracy SD - dense (int, test set)'], rows: c.datasets.map(headlineRow) });
+  blocks.push({ kind: 'heading', level: 3, text: 'Headline: how many times more the dense baseline needs' });
+  blocks.push({ kind: 'table', head: ['data set', ...SCENARIOS.map((s) => `energy per image, dense / SD (${s})`), 'weight bits, dense / SD', 'cycles per image, dense / SD', 'accuracy, SD - dense (integer, test set)'], rows: c.datasets.map(headlineRow) });
   for (const d of c.datasets) {
     blocks.push({ kind: 'heading', level: 3, text: `${title(d.data)} side by side (${d.checkpoint})` });
     blocks.push({ kind: 'table', head: ['', 'SD engine', 'dense baseline', 'SD / dense'], rows: sideBySideRows(d) });
@@ -56,14 +57,19 @@ function energyTotal(s: EngineSide, sc: Scenario): number | undefined {
 }
 
 function headlineRow(d: DatasetComparison): string[] {
-  const inv = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && a > 0 ? ` (dense uses ${ratio(b, a)})` : '');
   return [
     title(d.data),
-    ...SCENARIOS.map((sc) => `${ratio(energyTotal(d.sd, sc), energyTotal(d.dense, sc))}${inv(energyTotal(d.sd, sc), energyTotal(d.dense, sc))}`),
-    ratio(d.sd.weightBitsTotal, d.dense.weightBitsTotal),
-    ratio(d.sd.cyclesPerImage, d.dense.cyclesPerImage),
-    `${((d.sd.intAccuracy - d.dense.intAccuracy) * 100).toFixed(2)} points`,
+    ...SCENARIOS.map((sc) => ratio(energyTotal(d.dense, sc), energyTotal(d.sd, sc))),
+    ratio(d.dense.weightBitsTotal, d.sd.weightBitsTotal),
+    ratio(d.dense.cyclesPerImage, d.sd.cyclesPerImage),
+    points(d.sd.intAccuracy, d.dense.intAccuracy),
   ];
+}
+
+/** Accuracy difference a - b in percentage points, signed. */
+function points(a: number, b: number): string {
+  const d = 100 * (a - b);
+  return `${d >= 0 ? '+' : ''}${d.toFixed(2)} points`;
 }
 
 /** The side-by-side rows: value for SD, value for dense, SD/dense. */
@@ -83,8 +89,8 @@ export function sideBySideRows(d: DatasetComparison): string[][] {
   }
   rows.push(row(`cycles per image (Verilator, ${sd.rtl.images} / ${dense.rtl.images} images)`, sd.cyclesPerImage, dense.cyclesPerImage));
   for (const sc of SCENARIOS) rows.push(row(`modelled energy per image (${sc})`, energyTotal(sd, sc), energyTotal(dense, sc), nj));
-  rows.push([`accuracy, integer inference (${num(sd.testImages)} test images)`, pct(sd.intAccuracy), pct(dense.intAccuracy), ratio(sd.intAccuracy, dense.intAccuracy)]);
-  rows.push([`accuracy on the RTL (first ${sd.rtl.images} / ${dense.rtl.images} images)`, pct(sd.rtl.accuracy), pct(dense.rtl.accuracy), ratio(sd.rtl.accuracy, dense.rtl.accuracy)]);
+  rows.push([`accuracy, integer inference (${num(sd.testImages)} test images)`, pct(sd.intAccuracy), pct(dense.intAccuracy), points(sd.intAccuracy, dense.intAccuracy)]);
+  rows.push([`accuracy on the RTL (first ${sd.rtl.images} / ${dense.rtl.images} images)`, pct(sd.rtl.accuracy), pct(dense.rtl.accuracy), points(sd.rtl.accuracy, dense.rtl.accuracy)]);
   const exact = (s: EngineSide) => (s.rtl.bitExact ? 'bit-exact on every image' : `${s.rtl.imagesWithMismatch} images differ`);
   rows.push(['RTL against golden model + runInt', exact(sd), exact(dense), '']);
   if (sd.fpga || dense.fpga) {
