@@ -14,6 +14,8 @@ import { Bool, UInt, defineModule, mux } from '../dsl/index.js';
 export interface ActBankParams {
   /** Bytes of the bank (each copy holds all of them). */
   depth: number;
+  /** Ask yosys for SPRAM (`ram_style "huge"`); otherwise the copies are block RAM. */
+  spram: boolean;
 }
 
 export const actBankAddrBits = (depth: number): number => Math.max(1, Math.ceil(Math.log2(depth)));
@@ -34,8 +36,9 @@ export const ActBankPair = defineModule('sd_act_bank_pair', (m, p: ActBankParams
     const isReadCopy = copy === 0 ? sel.not() : sel;
     const writing = we.and(wboth.or(isReadCopy.not())).named(`write${copy}`);
     const reading = re.and(isReadCopy).named(`read${copy}`);
-    // 'huge': yosys 0.23 puts 8192 x 8 and smaller into block RAM unless asked for SPRAM.
-    const mem = m.memory(`copy${copy}`, { type: UInt(8), depth: p.depth, style: 'huge' });
+    // 'huge': yosys 0.23 puts 8192 x 8 and smaller into block RAM unless asked for SPRAM (and
+    // uses SPRAM when asked even without -spram, so an iCE40HX target must say spram: false).
+    const mem = m.memory(`copy${copy}`, { type: UInt(8), depth: p.depth, style: p.spram ? 'huge' : 'block' });
     return mem.singlePort(mux(writing, waddr, raddr).named(`addr${copy}`), { writeData: wdata, writeEnable: writing, readEnable: reading });
   });
   const selQ = m.reg('sel_q', Bool, { init: 0, enable: re });

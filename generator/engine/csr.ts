@@ -3,7 +3,8 @@
  * and layer, the argmax result, a configuration id, and the performance counters. The word map
  * below is THE description: the RTL, the harness and the docs read it from here.
  *
- * Counters are 32 bits, wrap, clear on start and count only while the engine is busy. Their
+ * Counters are `counterBits` wide (configuration, default 32; read zero-extended to 32 bits), wrap,
+ * clear on start and count only while the engine is busy. Their
  * meaning follows the golden model's events (sw/engine/events.ts); `cycles` and `stalls` follow
  * the cycle model (sw/engine/cycle-model.ts).
  */
@@ -80,6 +81,8 @@ export interface CsrParams extends CounterWidthParams {
   resultBits: number;
   /** Low 32 bits of the configuration hash. */
   configId: number;
+  /** Bits of each counter (16..32). */
+  counterBits: number;
 }
 
 /**
@@ -106,8 +109,8 @@ export const CsrBlock = defineModule('sd_csr', (m, p: CsrParams) => {
   const go = we.and(addr.eq(CSR.CTRL)).and(wdata.bit(0)).and(busy.not()).named('go');
   start.set(go);
   const counters = COUNTERS.map((c, i) => {
-    const r = m.reg(`count_${c.name}`, UInt(32), { init: 0 });
-    m.when(go, () => r.set(0)).elseWhen(busy, () => r.set(r.add(incs[i]!).trunc(32)));
+    const r = m.reg(`count_${c.name}`, UInt(p.counterBits), { init: 0 });
+    m.when(go, () => r.set(0)).elseWhen(busy, () => r.set(r.add(incs[i]!).trunc(p.counterBits)));
     return r;
   });
   const words: Value[] = new Array<Value>(CSR_DECODED_WORDS).fill(lit(0, UInt(32)));
@@ -116,7 +119,7 @@ export const CsrBlock = defineModule('sd_csr', (m, p: CsrParams) => {
   words[CSR.RESULT] = result.zext(32);
   words[CSR.LAYER] = layer.zext(32);
   words[CSR.CONFIG_ID] = lit(p.configId >>> 0, UInt(32));
-  counters.forEach((c, i) => { words[CSR.COUNTERS + i] = c; });
+  counters.forEach((c, i) => { words[CSR.COUNTERS + i] = c.zext(32); });
   const rq = m.reg('rdata_q', UInt(32), { init: 0, enable: re });
   rq.set(select(addr, words));
   rdata.set(rq);

@@ -7,7 +7,7 @@
 import { Bool, UInt, defineModule, elaborate, lit, mux, select, type Value } from '../dsl/index.js';
 import { writeVerilog } from '../emit/index.js';
 import { configHash, type EngineConfig } from '../../sw/engine/config.js';
-import { memoryMap, type MemoryName } from '../../sw/engine/memory-map.js';
+import { UP5K_SPRAMS, ice40Placement, memoryMap, type MemoryName } from '../../sw/engine/memory-map.js';
 import { bankBitsOf } from './act-addr.js';
 import { ActBankPair } from './act-bank.js';
 import { Controller, controllerWidths } from './controller.js';
@@ -16,6 +16,11 @@ import { HostBus, hostAddrBits, type HostBusParams } from './host.js';
 
 export interface EngineTopParams {
   config: EngineConfig;
+  /**
+   * SPRAMs the target has (default 4, the iCE40UP5K; 0 for the iCE40HX): `ice40Placement` puts the
+   * activation bank copies and then the model memories that free the most block RAM into them.
+   */
+  sprams?: number;
 }
 
 /** Host bus parameters of a configuration (regions in memory-map order). */
@@ -59,7 +64,7 @@ export const EngineTop = defineModule('sd_engine', (m, p: EngineTopParams) => {
 
   const csr = m.instance('csr', CsrBlock({
     peRows: c.peRows, peCols: c.peCols, basis: c.basis, dimBits: cw.dims.dimBits, layerBits: cw.layerBits, resultBits: cw.resultBits,
-    configId: Number.parseInt(configHash(c).slice(0, 8), 16),
+    configId: Number.parseInt(configHash(c).slice(0, 8), 16), counterBits: c.counterBits,
   }), {
     clk, rst, we: host.port('csr_we'), re: host.port('csr_re'), addr: host.port('csr_addr'), wdata: host.port('csr_wdata'),
     busy, done: ctl.port('done'), error: ctl.port('error'), code: ctl.port('code'), layer: ctl.port('layer'), result: ctl.port('result'),
@@ -68,22 +73,37 @@ export const EngineTop = defineModule('sd_engine', (m, p: EngineTopParams) => {
   host.port('csr_rdata').set(csr.port('rdata'));
   ctl.port('start').set(csr.port('start'));
 
-  // Model memories: host writes, controller reads while busy, host reads while idle.
+  // Model memories: host writes, controller reads while busy, host reads while idle. Each is used
+  // through one port per cycle (the host never reads and writes at once, nor while busy), so a read
+  // is gated off on write cycles: then yosys needs no read-during-write bypass registers.
+  const placement = ice40Placement(c, p.sprams ?? UP5K_SPRAMS);
+  const inSpram = new Set(placement.spram);
   for (const mm of map.memories) {
     if (!MODEL_MEMORIES.includes(mm.name)) continue;
     const n = mm.name.toLowerCase();
-    const mem = m.memory(n, { type: UInt(mm.width), depth: mm.depth });
-    mem.write(host.port(`${n}_addr`), host.port(`${n}_wdata`), host.port(`${n}_we`));
-    const data = mem.read(mux(busy, ctl.port(`${n}_addr`), host.port(`${n}_addr`)), { enable: mux(busy, ctl.port(`${n}_re`), host.port(`${n}_re`)) });
+    const we = host.port(`${n}_we`);
+    const re = mux(busy, ctl.port(`${n}_re`), host.port(`${n}_re`));
+    const raddr = mux(busy, ctl.port(`${n}_addr`), host.port(`${n}_addr`));
+    let data: Value;
+    if (inSpram.has(mm.name)) {
+      const mem = m.memory(n, { type: UInt(mm.width), depth: mm.depth, style: 'huge' });
+      data = mem.singlePort(raddr, { writeData: host.port(`${n}_wdata`), writeEnable: we, readEnable: re });
+    } else {
+      const mem = m.memory(n, { type: UInt(mm.width), depth: mm.depth });
+      mem.write(host.port(`${n}_addr`), host.port(`${n}_wdata`), we);
+      data = mem.read(raddr, { enable: re.and(we.not()) });
+    }
     ctl.port(`${n}_rdata`).set(data);
     host.port(`${n}_rdata`).set(data);
   }
 
-  // LOGITS: the controller writes the final layer; the host reads (and may write) while idle.
+  // LOGITS: the controller writes the final layer and reads it back for the argmax afterwards; the
+  // host reads (and may write) while idle. Reads and writes never share a cycle.
   const logits = m.memory('logits', { type: UInt(c.accBits), depth: c.logitsDepth });
-  logits.write(mux(busy, ctl.port('logits_waddr'), host.port('logits_addr')), mux(busy, ctl.port('logits_wdata'), host.port('logits_wdata')),
-    mux(busy, ctl.port('logits_we'), host.port('logits_we')));
-  const logitsData = logits.read(mux(busy, ctl.port('logits_addr'), host.port('logits_addr')), { enable: mux(busy, ctl.port('logits_re'), host.port('logits_re')) });
+  const logitsWe = mux(busy, ctl.port('logits_we'), host.port('logits_we'));
+  logits.write(mux(busy, ctl.port('logits_waddr'), host.port('logits_addr')), mux(busy, ctl.port('logits_wdata'), host.port('logits_wdata')), logitsWe);
+  const logitsRe = mux(busy, ctl.port('logits_re'), host.port('logits_re')).and(logitsWe.not());
+  const logitsData = logits.read(mux(busy, ctl.port('logits_addr'), host.port('logits_addr')), { enable: logitsRe });
   ctl.port('logits_rdata').set(logitsData);
   host.port('logits_rdata').set(logitsData);
 
@@ -103,7 +123,7 @@ export const EngineTop = defineModule('sd_engine', (m, p: EngineTopParams) => {
   for (let b = 0; b < Q; b++) {
     const hostHit = bankBits > 0 ? bankOf(hostAct).eq(b) : lit(1, Bool);
     const ctlHit = bankBits > 0 ? bankOf(ctlWaddr).eq(b) : lit(1, Bool);
-    const bank = m.instance(`act${b}`, ActBankPair({ depth: c.actDepth }), {
+    const bank = m.instance(`act${b}`, ActBankPair({ depth: c.actDepth, spram: inSpram.has('ACT') }), {
       clk, rst, sel: readCopy, wboth: busy.not(),
       re: mux(busy, ctl.port(`act_re${b}`), host.port('act_re').and(hostHit)),
       raddr: mux(busy, ctl.port(`act_raddr${b}`), hostWord),

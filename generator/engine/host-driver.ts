@@ -107,7 +107,9 @@ export class EngineHost {
     const status = this.read(csr + CSR.STATUS);
     const counters = Object.fromEntries(COUNTER_NAMES.map((n, i) => [n, this.read(csr + CSR.COUNTERS + i)])) as Record<CounterName, number>;
     const logits = new Int32Array(opts.logits);
-    for (let i = 0; i < opts.logits; i++) logits[i] = this.read(this.base('LOGITS') + i) | 0;
+    // A LOGITS word is a signed accBits value; the host bus returns it zero-extended.
+    const pad = 32 - this.config.accBits;
+    for (let i = 0; i < opts.logits; i++) logits[i] = (this.read(this.base('LOGITS') + i) << pad) >> pad;
     return {
       status: (status & 4) !== 0 ? 'error' : 'done',
       code: this.read(csr + CSR.ERROR), layer: this.read(csr + CSR.LAYER), label: this.read(csr + CSR.RESULT),

@@ -9,6 +9,7 @@
  * CSR block always is. Offsets past a memory's depth are ignored (writes dropped, reads give 0).
  */
 import { Bool, UInt, cat, defineModule, lit, mux, type Value } from '../dsl/index.js';
+import { mulByConstant } from './const-mul.js';
 import { CSR_DECODED_WORDS } from './csr.js';
 
 export interface HostRegionParams {
@@ -33,20 +34,22 @@ export function hostAddrBits(p: HostBusParams): number {
 
 export const addrBitsOf = (depth: number): number => Math.max(1, Math.ceil(Math.log2(Math.max(2, depth))));
 
-/** floor(x / n) for x < 2^bits, by a multiply and a shift (exact: m = ceil(2^k / n), k = bits + ceil(log2 n)). */
+/**
+ * floor(x / n) for x < 2^bits, by a multiply and a shift (exact: m = ceil(2^k / n), k = bits +
+ * ceil(log2 n)); the constant multiply is shifts and adds (no DSP).
+ */
 export function divideByConstant(x: Value, n: number, bits: number): Value {
   if (n === 1) return x;
   const log = Math.ceil(Math.log2(n));
   if (2 ** log === n) return x.srl(log).trunc(Math.max(1, bits - log));
   const k = bits + log;
   const mult = (2n ** BigInt(k) + BigInt(n) - 1n) / BigInt(n);
-  return x.mul(lit(mult, UInt(k + 1))).srl(k).trunc(bits);
+  return mulByConstant(x.trunc(bits), Number(mult)).srl(k).trunc(bits);
 }
 
 export const HostBus = defineModule('sd_host_bus', (m, p: HostBusParams) => {
   m.clockAndReset();
   const aBits = hostAddrBits(p);
-  const regionBits = aBits - p.regionShift;
   const reqValid = m.input('req_valid', Bool);
   const reqReady = m.output('req_ready', Bool);
   const reqWrite = m.input('req_write', Bool);
@@ -75,23 +78,27 @@ export const HostBus = defineModule('sd_host_bus', (m, p: HostBusParams) => {
   const maxParts = Math.max(...p.regions.map((r) => Math.ceil(r.width / HOST_WORD)));
   const staging = maxParts > 1 ? m.reg('staging', UInt((maxParts - 1) * HOST_WORD), { init: 0 }) : undefined;
 
-  const respRegion = m.reg('resp_region', UInt(regionBits), { init: 0, enable: rd });
-  const respPart = m.reg('resp_part', UInt(Math.max(1, Math.ceil(Math.log2(maxParts)))), { init: 0, enable: rd });
-  const respInRange = m.reg('resp_in_range', Bool, { init: 0, enable: rd });
+  // The response: one registered select flag per region (set by the read, so a region's data is
+  // only picked when its read was in range), then an AND-OR of the regions' read data.
   const respQ = m.reg('resp_valid_q', Bool, { init: 0 });
   respQ.set(rd);
-  respRegion.set(region);
   respValid.set(respQ);
-
-  let rdataOut: Value = mux(respRegion.eq(0), csrRdata, 0);
+  const respPart = m.reg('resp_part', UInt(Math.max(1, Math.ceil(Math.log2(maxParts)))), { init: 0, enable: rd });
+  const csrSel = m.reg('resp_csr', Bool, { init: 0, enable: rd });
+  csrSel.set(isCsr);
+  let rdataOut: Value = mux(csrSel, csrRdata, 0);
   p.regions.forEach((r, i) => {
     const parts = Math.ceil(r.width / HOST_WORD);
     const wBits = addrBitsOf(r.depth);
-    const word = divideByConstant(offset, parts, p.regionShift).named(`${r.name.toLowerCase()}_word`);
-    const part = parts === 1 ? lit(0, UInt(1)) : offset.sub(word.mul(parts)).trunc(Math.ceil(Math.log2(parts))).named(`${r.name.toLowerCase()}_part`);
-    const inRange = word.lt(r.depth).named(`${r.name.toLowerCase()}_in_range`);
-    const hit = region.eq(i + 1).and(inRange);
     const lname = r.name.toLowerCase();
+    // Only offsets below parts * depth address a word; the division needs just their bits.
+    const span = parts * r.depth;
+    const spanBits = Math.min(p.regionShift, addrBitsOf(span));
+    const inRange = (span >= 2 ** p.regionShift ? lit(1, Bool) : offset.lt(span)).named(`${lname}_in_range`);
+    const low = offset.trunc(spanBits);
+    const word = divideByConstant(low, parts, spanBits).named(`${lname}_word`);
+    const part = parts === 1 ? lit(0, UInt(1)) : low.sub(mulByConstant(word, parts)).trunc(Math.ceil(Math.log2(parts))).named(`${lname}_part`);
+    const hit = region.eq(i + 1).and(inRange);
     const last = part.eq(parts - 1);
     m.output(`${lname}_we`, Bool).set(wr.and(hit).and(last));
     m.output(`${lname}_re`, Bool).set(rd.and(hit));
@@ -106,16 +113,15 @@ export const HostBus = defineModule('sd_host_bus', (m, p: HostBusParams) => {
           staging.set(cat(...slots.reverse()));
         });
       }
+      m.when(rd.and(region.eq(i + 1)), () => respPart.set(part.resize(respPart.width)));
     }
-    m.when(rd.and(region.eq(i + 1)), () => {
-      respPart.set(part.resize(respPart.width));
-      respInRange.set(inRange);
-    });
+    const sel = m.reg(`resp_${lname}`, Bool, { init: 0, enable: rd });
+    sel.set(hit);
     const rdataIn = m.input(`${lname}_rdata`, UInt(r.width));
     const padded = rdataIn.zext(parts * HOST_WORD);
     const slices = Array.from({ length: parts }, (_, k) => padded.slice(k * HOST_WORD + HOST_WORD - 1, k * HOST_WORD));
     const chosen = parts === 1 ? slices[0]! : selectPart(respPart, slices);
-    rdataOut = mux(respRegion.eq(i + 1).and(respInRange), chosen, rdataOut);
+    rdataOut = rdataOut.or(mux(sel, chosen, 0));
   });
   respRdata.set(rdataOut);
   return { reqValid, reqReady, reqWrite, reqAddr, reqWdata, respValid, respRdata, busy };

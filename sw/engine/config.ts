@@ -50,6 +50,11 @@ export interface EngineConfig {
   logitsDepth: number;
   /** Layer kinds the controller supports. */
   layerKinds: LayerKind[];
+  /**
+   * Bits of each CSR performance counter (they wrap). Optional in the file: absent means 32, and
+   * a value of 32 is left out of the canonical JSON, so older configurations keep their hash.
+   */
+  counterBits: number;
 }
 
 /** A validated configuration, where it came from, and its hash. */
@@ -105,7 +110,11 @@ const RULES: Record<keyof EngineConfig, FieldRule> = {
     schema: z.array(z.enum(LAYER_KINDS)).min(1).refine((a) => new Set(a).size === a.length),
     expected: `a non-empty list of distinct kinds from ${LAYER_KINDS.map((k) => `"${k}"`).join(', ')}`,
   },
+  counterBits: intIn(16, 32),
 };
+
+/** Fields a file may leave out, with the value they then take (left out of the canonical JSON when equal). */
+export const OPTIONAL_FIELDS: Partial<Record<keyof EngineConfig, unknown>> = { counterBits: 32 };
 
 export const CONFIG_FIELDS = Object.keys(RULES) as (keyof EngineConfig)[];
 
@@ -125,7 +134,8 @@ export function parseConfig(raw: unknown, source: string): LoadedConfig {
   const config = {} as Record<string, unknown>;
   for (const field of CONFIG_FIELDS) {
     const rule = RULES[field];
-    const r = rule.schema.safeParse(obj[field]);
+    const given = obj[field] === undefined && field in OPTIONAL_FIELDS ? OPTIONAL_FIELDS[field] : obj[field];
+    const r = rule.schema.safeParse(given);
     if (!r.success) throw new UserError(`${source}: ${field}: expected ${rule.expected}, found ${show(obj[field])}`);
     config[field] = r.data;
   }
@@ -137,9 +147,12 @@ export function loadConfig(path: string): LoadedConfig {
   return parseConfig(readJsonFile(path, 'the engine configuration'), path);
 }
 
-/** Canonical JSON: the configuration fields only, keys sorted, no spaces. Equal configs give equal text. */
+/**
+ * Canonical JSON: the configuration fields only, keys sorted, no spaces; optional fields at their
+ * default value are left out. Equal configs give equal text.
+ */
 export function canonicalConfigJson(c: EngineConfig): string {
-  const sorted = [...CONFIG_FIELDS].sort();
+  const sorted = [...CONFIG_FIELDS].filter((k) => !(k in OPTIONAL_FIELDS && c[k] === OPTIONAL_FIELDS[k])).sort();
   return JSON.stringify(Object.fromEntries(sorted.map((k) => [k, c[k]])));
 }
 

@@ -160,3 +160,52 @@ export function ice40EbrCount(width: number, depth: number): number {
 export function ice40SpramCount(width: number, depth: number): number {
   return Math.ceil(depth / 16384) * Math.ceil(width / 16);
 }
+
+/** SPRAMs of an iCE40UP5K. */
+export const UP5K_SPRAMS = 4;
+
+/** Where each memory of a configuration goes on an iCE40, and what that costs. */
+export interface Ice40Placement {
+  /** Memories in SPRAM (ACT: both copies of every bank, docs/engine.md "Activation banks"). */
+  spram: MemoryName[];
+  /** Block RAMs per memory (0 for those in SPRAM). */
+  ebrBy: Partial<Record<MemoryName, number>>;
+  ebr: number;
+  sprams: number;
+}
+
+/**
+ * The memory placement the engine top builds and `ice40Placement` predicts (the same function
+ * decides both). Every memory is single-ported in practice (the host uses the model memories only
+ * while the engine is idle; ACT is two copies per bank, one read and one written per layer), so
+ * any of them may be an SPRAM. ACT goes first (2 x peCols copies, when they fit the SPRAMs), then
+ * the spare SPRAMs go, one memory at a time, to the memory that frees the most block RAMs per
+ * SPRAM (ties: memory-map order). `sprams` 0 places everything in block RAM (iCE40HX).
+ */
+export function ice40Placement(c: EngineConfig, sprams = UP5K_SPRAMS): Ice40Placement {
+  const map = memoryMap(c);
+  const ebrOf = (m: MemorySpec): number => (m.name === 'ACT' ? 2 * m.banks * ice40EbrCount(m.width, m.depth) : ice40EbrCount(m.width, m.depth));
+  const spramOf = (m: MemorySpec): number => (m.name === 'ACT' ? 2 * m.banks * ice40SpramCount(m.width, m.depth) : ice40SpramCount(m.width, m.depth));
+  const inSpram = new Set<MemoryName>();
+  let free = sprams;
+  const act = memoryOf(map, 'ACT');
+  if (spramOf(act) <= free) {
+    inSpram.add('ACT');
+    free -= spramOf(act);
+  }
+  // LOGITS is written and read by the controller in one layer; it stays in block RAM.
+  const candidates = map.memories.filter((m) => m.contents === 'model');
+  for (;;) {
+    const fits = candidates.filter((m) => !inSpram.has(m.name) && spramOf(m) <= free && ebrOf(m) > 0);
+    if (fits.length === 0) break;
+    const best = fits.reduce((a, b) => (ebrOf(b) / spramOf(b) > ebrOf(a) / spramOf(a) ? b : a));
+    inSpram.add(best.name);
+    free -= spramOf(best);
+  }
+  const ebrBy: Partial<Record<MemoryName, number>> = {};
+  for (const m of map.memories) ebrBy[m.name] = inSpram.has(m.name) ? 0 : ebrOf(m);
+  return {
+    spram: map.memories.filter((m) => inSpram.has(m.name)).map((m) => m.name),
+    ebrBy, ebr: Object.values(ebrBy).reduce((s, n) => s + n, 0), sprams: sprams - free,
+  };
+}

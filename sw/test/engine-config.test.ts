@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalConfigJson, loadConfig, parseConfig } from '../engine/config.js';
-import { ice40EbrCount, ice40SpramCount, memoryMap } from '../engine/memory-map.js';
+import { ice40EbrCount, ice40Placement, ice40SpramCount, memoryMap } from '../engine/memory-map.js';
 import defaultJson from '../../configs/default.json' with { type: 'json' };
 
 const BASE = defaultJson as Record<string, unknown>;
@@ -43,6 +43,7 @@ describe('engine configuration', () => {
       [{ ...BASE, actDepth: 3000 }, 'configs/x.json: actDepth: expected a power of two from 16 to 65536, found 3000'],
       [Object.fromEntries(Object.entries(BASE).filter(([k]) => k !== 'bDepth')), 'configs/x.json: bDepth: expected an integer from 1 to 1048576, found nothing'],
       [[1, 2], 'configs/x.json: expected a JSON object of engine parameters, found [1,2]'],
+      [{ ...BASE, counterBits: 40 }, 'configs/x.json: counterBits: expected an integer from 16 to 32, found 40'],
     ];
     for (const [raw, want] of cases) expect(message(raw)).toBe(want);
     expect(message({ ...BASE, peCol: 2 })).toMatch(/^configs\/x\.json: peCol: expected no such field \(allowed: mode, peRows, peCols, .*\), found 2$/);
@@ -64,12 +65,15 @@ describe('engine configuration', () => {
     const b = parseConfig({ ...reversed, $comment: 'another comment' }, 'b');
     expect(b.hash).toBe(a.hash);
     // independent: SHA-256 of the sorted-key JSON text built here
-    const sortedText = '{' + Object.keys(a.config).sort().map((k) => `${JSON.stringify(k)}:${JSON.stringify((a.config as unknown as Record<string, unknown>)[k])}`).join(',') + '}';
+    // counterBits is optional and left out at its default (32), so older hashes stay valid
+    expect(a.config.counterBits).toBe(32);
+    const sortedText = '{' + Object.keys(a.config).filter((k) => k !== 'counterBits').sort().map((k) => `${JSON.stringify(k)}:${JSON.stringify((a.config as unknown as Record<string, unknown>)[k])}`).join(',') + '}';
     expect(canonicalConfigJson(a.config)).toBe(sortedText);
     expect(a.hash).toBe(createHash('sha256').update(sortedText).digest('hex'));
     const hashes = new Set([a.hash]);
-    for (const [k, v] of Object.entries({ peRows: 5, peCols: 4, ceExpBits: 2, accBits: 24, ceDepth: 512, layerKinds: ['conv3', 'linear'] })) hashes.add(parseConfig({ ...BASE, [k]: v }, 'c').hash);
-    expect(hashes.size).toBe(7);
+    expect(parseConfig({ ...BASE, counterBits: 32 }, 'd').hash).toBe(a.hash);
+    for (const [k, v] of Object.entries({ peRows: 5, peCols: 4, ceExpBits: 2, accBits: 24, ceDepth: 512, layerKinds: ['conv3', 'linear'], counterBits: 24 })) hashes.add(parseConfig({ ...BASE, [k]: v }, 'c').hash);
+    expect(hashes.size).toBe(8);
     console.log(`compared ${hashes.size} configuration hashes`);
   });
 
@@ -80,9 +84,37 @@ describe('engine configuration', () => {
     const map = memoryMap(loadConfig('configs/default.json').config);
     const ebr = map.memories.filter((m) => m.name !== 'ACT').reduce((s, m) => s + ice40EbrCount(m.width, m.depth), 0);
     const act = map.memories.find((m) => m.name === 'ACT')!;
-    const spram = act.banks * ice40SpramCount(act.width, act.depth);
+    const spram = 2 * act.banks * ice40SpramCount(act.width, act.depth); // two copies per bank
     expect(ebr).toBeLessThanOrEqual(30);
     expect(spram).toBeLessThanOrEqual(4);
+    expect(ice40Placement(map.config)).toMatchObject({ spram: ['ACT'], ebr, sprams: spram });
     console.log(`compared the UP5K budget: ${ebr} EBR, ${spram} SPRAM`);
+  });
+
+  it('places memories in SPRAM: ACT copies first, then the memory that frees the most block RAM', () => {
+    const ib = loadConfig('configs/icebreaker.json').config;
+    const ibDense = loadConfig('configs/icebreaker-dense.json').config;
+    // hand-checked: 2x2 sd: DESC 32x256 2, CE 24x512 3 (512 x 8), IDX 19x512 3, B 76x256 5, BIAS 24x256 2, QUANT 22x256 2, LOGITS 24x16 2
+    expect(ice40Placement(ib)).toEqual({ spram: ['ACT'], ebrBy: { DESC: 2, CE: 3, IDX: 3, B: 5, BIAS: 2, QUANT: 2, ACT: 0, LOGITS: 2 }, ebr: 19, sprams: 4 });
+    // dense W 48 x 1792 = 7 x 3 blocks of 256 x 16
+    expect(ice40Placement(ibDense)).toMatchObject({ spram: ['ACT'], ebr: 29, sprams: 4 });
+    // 4x1: ACT takes 2 SPRAMs; of the rest IDX frees 3 EBR for 2 SPRAMs, DESC/BIAS/QUANT only 2 each
+    expect(ice40Placement({ ...ib, peRows: 4, peCols: 1, actDepth: 8192 }).spram).toEqual(['IDX', 'ACT']);
+    expect(ice40Placement({ ...ibDense, peRows: 4, peCols: 1, actDepth: 8192 }).spram).toEqual(['DESC', 'ACT']);
+    // no SPRAM (iCE40HX): ACT's two copies per bank become block RAM (4096 x 8 = 8 blocks each)
+    expect(ice40Placement(ib, 0)).toMatchObject({ spram: [], sprams: 0, ebr: 19 + 4 * 8 });
+    // 8 ACT copies do not fit 4 SPRAMs: they stay block RAM and the model memories get the SPRAMs
+    expect(ice40Placement({ ...ib, peCols: 4 }).spram).not.toContain('ACT');
+    console.log('compared 6 placements (icebreaker, icebreaker-dense, 4x1 sd and dense, no SPRAM, 4 banks)');
+  });
+
+  it('the FPGA configurations fit the UP5K with room to spare', () => {
+    for (const path of ['configs/icebreaker.json', 'configs/icebreaker-dense.json']) {
+      const p = ice40Placement(loadConfig(path).config);
+      expect(p.ebr, path).toBeLessThanOrEqual(30);
+      expect(p.sprams, path).toBeLessThanOrEqual(4);
+    }
+    expect(ice40Placement(loadConfig('configs/icebreaker.json').config).ebr).toBeLessThanOrEqual(26);
+    console.log('compared 2 FPGA configurations with the UP5K budget (EBR <= 30, sd <= 26; SPRAM <= 4)');
   });
 });
