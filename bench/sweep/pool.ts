@@ -89,6 +89,8 @@ function spawnWorker(logFile: string): ChildProcess {
   const log = (data: Buffer): void => appendFileSync(logFile, data);
   child.stdout!.on('data', log);
   child.stderr!.on('data', log);
+  // A failed spawn or send also ends in 'exit', which records the point's error.
+  child.on('error', (e) => appendFileSync(logFile, `worker ${child.pid ?? '?'}: ${e.message}\n`));
   return child;
 }
 
