@@ -33,7 +33,7 @@ export function registerFpgaCommands(program: Command): void {
     .description('yosys synth_ice40, nextpnr-ice40 with the board pins, icepack and icetime: a bitstream and an area/timing report per design')
     .option('--config <json>', 'examples or engine configuration', 'configs/examples.json')
     .option('--board <name>', 'icebreaker (iCE40UP5K) or hx8k (iCE40HX8K breakout)', 'icebreaker')
-    .option('--top <name>', 'one design: a module of the configuration, or `board` (UART echo + heartbeat)')
+    .option('--top <name>', 'one design: a module of the configuration, or `board` (the board top), or `uart_bridge` (engine configurations: the bridge alone)')
     .option('--freq <mhz>', 'target clock frequency in MHz (default: --clock-mhz, else the board oscillator, 12)')
     .option('--clock-mhz <mhz>', 'engine configurations: run the engine board top from the PLL at this frequency (UART divisor from the achieved clock)')
     .option('--out <dir>', 'output folder (default build/fpga/<config name>-<board>), one subfolder per design')

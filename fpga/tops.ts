@@ -15,6 +15,8 @@ import type { Board } from './boards.js';
 import { EchoTop } from './board/echo-top.js';
 import { EngineBoard, UART_BAUD, boardTimeoutCycles, engineClockHz } from './board/engine-board.js';
 import type { EngineConfig } from '../sw/engine/config.js';
+import { UartBridge } from './board/uart-bridge.js';
+import { linkLayout } from './link/protocol.js';
 import { scanWrap, type ScanCost } from './board/scan-wrapper.js';
 
 export const BOARD_TOP = 'board';
@@ -47,6 +49,16 @@ export function engineBoardTop(board: Board, config: EngineConfig, clockMHz?: nu
   return { name: BOARD_TOP, spec: spec as ModuleSpec<unknown>, clockHz };
 }
 
+export const BRIDGE_TOP = 'uart_bridge';
+
+/** The engine board's UART bridge alone in the scan wrapper (`--top uart_bridge`): its own area and Fmax. */
+export function bridgeTop(board: Board, config: EngineConfig, clockMHz?: number): FpgaTop {
+  const { clockHz } = engineClockHz(board.clockHz, board.name, clockMHz);
+  const clocksPerBit = Math.round(clockHz / UART_BAUD);
+  const spec = UartBridge({ clocksPerBit, timeoutCycles: boardTimeoutCycles(clockHz, clocksPerBit), layout: linkLayout(config) });
+  return { ...wrappedTop(spec as ModuleSpec<unknown>), name: BRIDGE_TOP };
+}
+
 /** A design inside the scan wrapper. */
 export function wrappedTop(dut: ModuleSpec<unknown>): FpgaTop {
   const { spec, cost } = scanWrap(dut);
@@ -56,17 +68,21 @@ export function wrappedTop(dut: ModuleSpec<unknown>): FpgaTop {
 /** The designs of a configuration, or the one named by `top`. */
 export function topsOf(configPath: string, board: Board, top?: string, clockMHz?: number): FpgaTop[] {
   let candidates: FpgaTop[];
+  /** Built only when named with --top. */
+  let onRequest: FpgaTop[] = [];
   if (isEngineConfigFile(configPath)) {
     const config = loadConfig(configPath).config;
     const hasUart = board.pins.uartRx !== '' && board.pins.uartTx !== '';
     candidates = hasUart ? [engineBoardTop(board, config, clockMHz)] : [wrappedTop(EngineTop({ config }) as ModuleSpec<unknown>)];
+    onRequest = [bridgeTop(board, config, clockMHz)];
   } else {
     const specs = loadExamplesConfig(configPath).examples.map((e) => exampleSpec(e));
     const unique = specs.filter((s, i) => specs.findIndex((x) => x.name === s.name) === i);
     candidates = [boardTop(board), ...unique.map(wrappedTop)];
   }
   if (top === undefined) return candidates;
-  const chosen = candidates.find((c) => c.name === top);
-  if (!chosen) throw new UserError(`--top: ${configPath} has no design ${JSON.stringify(top)}; expected one of ${candidates.map((c) => c.name).join(', ')}`);
+  const all = [...candidates, ...onRequest];
+  const chosen = all.find((c) => c.name === top);
+  if (!chosen) throw new UserError(`--top: ${configPath} has no design ${JSON.stringify(top)}; expected one of ${all.map((c) => c.name).join(', ')}`);
   return [chosen];
 }

@@ -98,8 +98,12 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   reqValid.set(0);
   reqWrite.set(0);
   // STATUS reads its fixed CSR words; START writes CTRL (its data, 1, waits in shift_word).
+  // The bus address is a register (loaded at exec, counted up per word), so no adder sits in
+  // front of the engine's address decode.
+  const busAddr = m.reg('bus_addr', UInt(L.addrBits), { init: 0 });
   const base = mux(isStatusOp(), lit(STATUS_ADDRESS, UInt(L.addrBits)), mux(isStartOp(), lit(CSR.CTRL, UInt(L.addrBits)), address.trunc(L.addrBits)));
-  reqAddr.set(base.add(wordIdx.zext(L.addrBits)).trunc(L.addrBits));
+  reqAddr.set(busAddr);
+  m.when(reqValid.and(reqReady), () => busAddr.set(busAddr.add(1).trunc(L.addrBits)));
   reqWdata.set(shiftWord);
   replyError.set(0);
 
@@ -111,14 +115,16 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   const end = offset.zext(L.regionShift + 1).add(frameWords).trunc(L.regionShift + 1).named('frame_end');
   const limit = select(region, L.regionWords.map((w) => lit(w, UInt(L.regionShift + 1))), 0).named('region_limit');
   const inRegions = region.lt(lit(L.regionWords.length, UInt(regionBits + 1)));
-  const addressOk = highClear.and(inRegions).and(end.le(limit)).named('address_ok');
+  // Registered in the check state (the header is stable from then on): keeps the add and compare
+  // out of exec's decision path.
+  const addressOk = m.reg('address_ok', Bool, { init: 0 });
   const isOp = (name: keyof typeof OPCODES): Value => op.eq(OPCODES[name]);
   const opKnown = Object.values(OPCODES).map((v) => op.eq(v)).reduce((a, b) => a.or(b));
   const blockOp = isOp('WRITE').or(isOp('READ'));
   const lengthOk = blockOp.not().or(words.ge(1).and(words.le(MAX_WORDS)));
 
   const f = m.fsm('link', [
-    'idle', 'header', 'check', 'payload', 'crc', 'drain', 'exec', 'wr_fetch', 'wr_collect', 'wr_bus', 'start_bus',
+    'idle', 'header', 'check', 'decode', 'payload', 'crc', 'drain', 'exec', 'wr_fetch', 'wr_collect', 'wr_bus', 'start_bus',
     'reply_sync', 'reply_status', 'reply_len0', 'reply_len1', 'rd_fetch', 'rd_wait', 'rd_byte', 'reply_crc0', 'reply_crc1',
   ] as const);
 
@@ -158,10 +164,20 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
       m.when(count.eq(REQUEST_HEADER_BYTES - 2), () => f.goto('check'));
     }).otherwise(dropOnTimeout);
   });
+  // Two cycles after the header (bytes are far apart): 'check' registers the verdicts, 'decode'
+  // acts on them, so no compare sits in front of the state and status registers.
+  const opKnownQ = m.reg('op_known', Bool, { init: 0 });
+  const lengthOkQ = m.reg('length_ok', Bool, { init: 0 });
   f.state('check', () => {
+    addressOk.set(highClear.and(inRegions).and(end.le(limit)));
+    opKnownQ.set(opKnown);
+    lengthOkQ.set(lengthOk);
     count.set(0);
-    m.when(opKnown.not(), () => { status.set(STATUS_CODES.BAD_OPCODE); f.goto('drain'); })
-      .elseWhen(lengthOk.not(), () => { status.set(STATUS_CODES.BAD_LENGTH); f.goto('drain'); })
+    f.goto('decode');
+  });
+  f.state('decode', () => {
+    m.when(opKnownQ.not(), () => { status.set(STATUS_CODES.BAD_OPCODE); f.goto('drain'); })
+      .elseWhen(lengthOkQ.not(), () => { status.set(STATUS_CODES.BAD_LENGTH); f.goto('drain'); })
       .elseWhen(isOp('WRITE'), () => f.goto('payload'))
       .otherwise(() => f.goto('crc'));
   });
@@ -182,6 +198,7 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   });
   f.state('drain', () => m.when(timedOut, () => reply(status, 0)));
   f.state('exec', () => {
+    busAddr.set(base);
     wordIdx.set(0);
     count.set(0);
     const needsIdle = blockOp.and(region.ne(0)).or(isOp('START'));

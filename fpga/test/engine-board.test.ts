@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { elaborate } from '../../generator/dsl/index.js';
 import { emitVerilog } from '../../generator/emit/index.js';
 import { getBoard } from '../boards.js';
-import { BOARD_TOP, topsOf } from '../tops.js';
+import { BOARD_TOP, BRIDGE_TOP, topsOf } from '../tops.js';
 
 function moduleNames(spec: Parameters<typeof elaborate>[0]): { top: string; modules: string[]; ports: string[] } {
   const design = elaborate(spec);
@@ -35,6 +35,11 @@ describe('engine board top in the flow', () => {
       expect(d.modules.filter((n) => n.startsWith('pll_')), `${k.board} ${k.mhz}`).toEqual(k.pll ? [k.pll] : []);
       expect(d.modules.some((n) => n.startsWith('sd_engine_')), 'the engine is inside').toBe(true);
     }
-    console.log(`compared ports, bridge clocks per bit, timeout and PLL of ${cases.length} engine board tops with hand-computed values`);
+    // The bridge alone, on request, in the scan wrapper (its own area and Fmax).
+    const bridge = topsOf('configs/default.json', getBoard('icebreaker'), BRIDGE_TOP);
+    expect(bridge.map((t) => [t.name, t.spec.name])).toEqual([[BRIDGE_TOP, 'scan_wrap_uart_bridge_cpb104_t120000_a18_c7d684b2']]);
+    // Ports: rx, req_ready, resp_valid, busy (1 each) + resp_rdata 32 in; tx, req_valid, req_write, reply_error, req_addr 18, req_wdata 32 out.
+    expect(bridge[0]!.scan).toEqual({ inputBits: 36, outputBits: 54 });
+    console.log(`compared ports, bridge clocks per bit, timeout and PLL of ${cases.length} engine board tops, and the bridge's scan bits, with hand-computed values`);
   });
 });
