@@ -83,7 +83,9 @@ export async function runImage(client: LinkClient, p: PackedDir, pixels: Uint8Ar
   }
   const csr = regionBase(p, 'CSR');
   const counterWords = await client.read(csr + CSR.COUNTERS, COUNTER_NAMES.length);
-  const logits = Int32Array.from(await client.read(regionBase(p, 'LOGITS'), p.manifest.classes));
+  // A LOGITS word is a signed accBits value, read zero-extended.
+  const pad = 32 - c.accBits;
+  const logits = Int32Array.from(await client.read(regionBase(p, 'LOGITS'), p.manifest.classes), (w) => (w << pad) >> pad);
 
   const golden = new GoldenEngine(c, p.images).run(inputActImage(p.map, p.manifest.act, pixels), { cycles: cycleHook(p.images) });
   const mismatches: string[] = [];
@@ -101,7 +103,9 @@ export async function runImage(client: LinkClient, p: PackedDir, pixels: Uint8Ar
     check('label', golden.label, st.result);
     const timing = { cycles: golden.cycles!, stalls: runTiming(golden.layers, c, p.images).stalls };
     const want = expectedCounters(golden.events, timing, c.mode);
-    COUNTER_NAMES.forEach((n: CounterName, i) => check(`counter ${n}`, want[n], counterWords[i]!));
+    // Counters are counterBits wide and wrap.
+    const wrap = 2 ** (c.counterBits ?? 32);
+    COUNTER_NAMES.forEach((n: CounterName, i) => check(`counter ${n}`, want[n] % wrap, counterWords[i]!));
   }
   return { label: st.result, golden: golden.label, mismatches, cycles: counterWords[0]!, compared };
 }

@@ -29,7 +29,7 @@ import { startVirtualBoard, type VirtualBoard } from '../host/virtual-board.js';
 import { PseudoTerminal } from '../host/pty.js';
 import { OPCODES, STATUS_CODES, encodeRequest, linkLayout, statusName } from '../link/protocol.js';
 
-const CONFIG = 'configs/default.json';
+const CONFIG = 'configs/icebreaker.json';
 const SEED = 606;
 const root = mkdtempSync(join(process.cwd(), 'build', 'fpga-board-test-'));
 const lc = loadConfig(CONFIG);
