@@ -1,7 +1,7 @@
 /**
  * End to end on Verilator for the FPGA configurations (configs/icebreaker.json and its dense twin
- * icebreaker-dense.json: 2x2 PEs, 24-bit accumulators and counters, activation banks as SPRAM copy
- * pairs): random models against the golden model, its events and the cycle model, as the default
+ * icebreaker-dense.json: 2x1 PEs, 24-bit accumulators and counters, the activation bank as an SPRAM
+ * copy pair): random models against the golden model, its events and the cycle model, as the default
  * shapes are checked in engine-e2e-sd/dense.test.ts.
  */
 import { E2E_SPECS } from '../engine/host-check.js';

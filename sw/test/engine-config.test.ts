@@ -94,18 +94,21 @@ describe('engine configuration', () => {
   it('places memories in SPRAM: ACT copies first, then the memory that frees the most block RAM', () => {
     const ib = loadConfig('configs/icebreaker.json').config;
     const ibDense = loadConfig('configs/icebreaker-dense.json').config;
-    // hand-checked: 2x2 sd: DESC 32x256 2, CE 24x512 3 (512 x 8), IDX 19x512 3, B 76x256 5, BIAS 24x256 2, QUANT 22x256 2, LOGITS 24x16 2
-    expect(ice40Placement(ib)).toEqual({ spram: ['ACT'], ebrBy: { DESC: 2, CE: 3, IDX: 3, B: 5, BIAS: 2, QUANT: 2, ACT: 0, LOGITS: 2 }, ebr: 19, sprams: 4 });
-    // dense W 48 x 1792 = 7 x 3 blocks of 256 x 16
-    expect(ice40Placement(ibDense)).toMatchObject({ spram: ['ACT'], ebr: 29, sprams: 4 });
+    // hand-checked, 2x1 sd: ACT's 2 copies take 2 SPRAMs; CE 24x512 (3 EBR of 512 x 8) and IDX 19x512 (3) both free
+    // 3 EBR for 2 SPRAMs, CE comes first; left: DESC 32x256 2, IDX 3, B 76x256 5, BIAS 24x256 2, QUANT 22x256 2, LOGITS 24x16 2
+    expect(ice40Placement(ib)).toEqual({ spram: ['CE', 'ACT'], ebrBy: { DESC: 2, CE: 0, IDX: 3, B: 5, BIAS: 2, QUANT: 2, ACT: 0, LOGITS: 2 }, ebr: 16, sprams: 4 });
+    // dense: W 48 x 1792 = 7 x 3 blocks of 256 x 16; DESC, BIAS, QUANT free 2 each, DESC first
+    expect(ice40Placement(ibDense)).toMatchObject({ spram: ['DESC', 'ACT'], ebr: 27, sprams: 4 });
     // 4x1: ACT takes 2 SPRAMs; of the rest IDX frees 3 EBR for 2 SPRAMs, DESC/BIAS/QUANT only 2 each
-    expect(ice40Placement({ ...ib, peRows: 4, peCols: 1, actDepth: 8192 }).spram).toEqual(['IDX', 'ACT']);
-    expect(ice40Placement({ ...ibDense, peRows: 4, peCols: 1, actDepth: 8192 }).spram).toEqual(['DESC', 'ACT']);
-    // no SPRAM (iCE40HX): ACT's two copies per bank become block RAM (4096 x 8 = 8 blocks each)
-    expect(ice40Placement(ib, 0)).toMatchObject({ spram: [], sprams: 0, ebr: 19 + 4 * 8 });
+    expect(ice40Placement({ ...ib, peRows: 4 }).spram).toEqual(['IDX', 'ACT']);
+    expect(ice40Placement({ ...ibDense, peRows: 4 }).spram).toEqual(['DESC', 'ACT']);
+    // 2x2: ACT's 4 copies take all 4 SPRAMs
+    expect(ice40Placement({ ...ib, peCols: 2, actDepth: 4096 })).toMatchObject({ spram: ['ACT'], ebr: 19, sprams: 4 });
+    // no SPRAM (iCE40HX): CE back in block RAM (3), ACT's two copies of 8192 x 8 = 16 blocks each
+    expect(ice40Placement(ib, 0)).toMatchObject({ spram: [], sprams: 0, ebr: 16 + 3 + 2 * 16 });
     // 8 ACT copies do not fit 4 SPRAMs: they stay block RAM and the model memories get the SPRAMs
-    expect(ice40Placement({ ...ib, peCols: 4 }).spram).not.toContain('ACT');
-    console.log('compared 6 placements (icebreaker, icebreaker-dense, 4x1 sd and dense, no SPRAM, 4 banks)');
+    expect(ice40Placement({ ...ib, peCols: 4, actDepth: 2048 }).spram).not.toContain('ACT');
+    console.log('compared 7 placements (icebreaker, icebreaker-dense, 4x1 sd and dense, 2x2, no SPRAM, 4 banks)');
   });
 
   it('the FPGA configurations fit the UP5K with room to spare', () => {
