@@ -34,7 +34,8 @@ import { IndexSelector } from './index-selector.js';
 import { PeArray } from './pe-array.js';
 import { Argmax, MaxPool2 } from './pool.js';
 import { RebuildEngine } from './rebuild.js';
-import { Requant, REQUANT_BEATS, REQUANT_LATENCY } from './requant.js';
+import { Requant, REQUANT_LATENCY } from './requant.js';
+import { requantBeats } from '../../sw/engine/cycle-model.js';
 
 /**
  * Cycles of one tap: one; at stride 2 with P_c > 1 three (the address generator takes two beats and
@@ -218,7 +219,9 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const pixOff = m.reg('pix_off', UInt(aa), { init: 0 });
   const oyRow = m.reg('oy_row', UInt(aa), { init: 0 });  // oy * stride * W
   // Pixels of the tile being tapped (a partial tile at the row end) and its MACs per tap = its drain length.
-  const cols = mux(outW.sub(ox0).trunc(d).gt(Q), Q, outW.sub(ox0).trunc(d)).resize(colBits).named('cols_now');
+  const colsLeft = outW.sub(ox0).trunc(d).named('cols_left');
+  const lastCols = colsLeft.gt(Q).not().named('last_cols');  // the row's last pixel tile
+  const cols = mux(lastCols, colsLeft, Q).resize(colBits).named('cols_now');
   const tileMacs = lanes.mul(cols).resize(bitsFor(P * Q)).named('tile_macs');
   // Tile-start products as running sums: bBase + o0 * bpo and o0 * outH*outW, stepped per lane in tinit.
   const bTileBase = m.reg('b_tile_base', UInt(cw.bAddr), { init: 0 });
@@ -233,13 +236,18 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
 
   // ---- descriptor checks (sw/engine/descriptor.ts descriptorError, same order) -------------
   const kindOk = select(kind, LAYER_KINDS.map((kk) => (c.layerKinds.includes(kk) ? 1 : 0))).named('kind_ok');
+  // out = floor((in + 2p - k) / s) + 1 with in + 2p - k >= 0 and out > 0 is, for s = 1, 2 (the
+  // stride and padding checks come first), out > 0 and out = (in + 2p + 1 - k + s - 1) >> (s - 1):
+  // one adder of a small constant, no subtraction of out.
+  const convOffset = select(cat(stride2, isConv3, padding.bit(0)), [0, 2, -2, 0, 1, 3, -1, 1].map((v) => lit(v, SInt(3))));
   const convOk = (inSize: Value, outSize: Value): Value => {
-    const kernel = mux(isConv3, 3, 1);
-    const span = inSize.add(padding.shl(1)).sub(kernel).asSigned().named('conv_span'); // H + 2p - k
-    const steps = mux(stride2, span.shr(1), span); // floor(span / s) for s = 1, 2
-    return span.ge(0).and(outSize.ne(0)).and(steps.eq(outSize.sub(1).asSigned()));
+    const t = inSize.zext(d + 1).asSigned().add(convOffset).named('conv_t');
+    const steps = mux(stride2, t.shr(1), t);
+    return outSize.ne(0).and(steps.eq(outSize.zext(d + 1).asSigned()));
   };
-  const rowsOk = mux(isConv3, rows.eq(mulByConstant(C, 3)), rows.ne(0).and(mulByConstant(rows, 3).ge(C)).and(mulByConstant(rows.sub(1).trunc(d), 3).lt(C)));
+  // conv3: rows = 3C; conv1/linear: rows = ceil(C / 3), i.e. 3 rows - C in 0..2 (C > 0 is checked first).
+  const rowsExcess = mulByConstant(rows, 3).zext(d + 3).asSigned().sub(C.zext(d + 3).asSigned()).named('rows_excess');
+  const rowsOk = mux(isConv3, rows.eq(mulByConstant(C, 3)), rowsExcess.ge(0).and(rowsExcess.le(2)));
   const chanEnd = chanBase.add(O).named('chan_end');
   const checks: [Value, number][] = [
     [kindOk.not(), ERROR_CODES.unknownKind],
@@ -305,9 +313,10 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const slot = m.reg('slot', UInt(2), { init: 0 });
   const weightAddr = ceTile.add(src.index).named('weight_addr');
   const weightPort = sd ? ce! : wmem!;
+  // Read addresses are driven whatever the read enable (the enable alone gates a read): no gating logic.
+  weightPort.addr.set(weightAddr.trunc(weightPort.addr.width));
   m.when(fetch, () => {
     weightPort.re.set(1);
-    weightPort.addr.set(weightAddr.trunc(weightPort.addr.width));
     rowC.set(src.c);
     rowPlane.set(product.trunc(aa));
     rowKh.set(src.kh);
@@ -328,6 +337,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const cfgWe = m.wire('cfg_we', Bool, { default: 0 });
   if (sd) {
     const first = bTileBase.add(src.block).named('b_first');
+    bmem!.addr.set(bAddr.trunc(cw.bAddr));
     m.when(startReload, () => {
       bmem!.re.set(1);
       bmem!.addr.set(first.trunc(cw.bAddr));
@@ -352,8 +362,9 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   // tile's last tap (its "end issue") waits until the previous tile's end issue is at least
   // max(its drain length, capture latency) cycles back, so the drain of one tile never overlaps
   // the next capture and the pending drain address is not overwritten before its capture.
-  const lastTile = oy.add(1).ge(outH).and(ox0.add(Q).ge(outW)).named('last_tile');
-  const gap = m.reg('gap', UInt(bitsFor(Math.max(REQUANT_BEATS * P * Q, actLatency(true, Q) + 1))), { init: 0 });
+  const lastTile = oy.add(1).trunc(d).eq(outH).and(lastCols).named('last_tile');  // oy < outH, ox0 < outW
+  const beats = requantBeats(c);
+  const gap = m.reg('gap', UInt(bitsFor(Math.max(beats * P * Q, actLatency(true, Q) + 1))), { init: 0 });
   const gapFree = gap.eq(0).named('gap_free');
   const hold = fsm.is('tap').and(slot.eq(0)).and(rowLast).and(tapJ.eq(2)).and(gapFree.not()).named('end_hold');
   const tapOffer = fsm.is('tap').and(slot.eq(0)).and(hold.not()).named('tap_offer');
@@ -361,7 +372,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const firstIssue = tapOffer.and(rowFirst).and(tapJ.eq(0)).or(emptyIssue).named('first_issue');
   const endIssue = tapOffer.and(rowLast).and(tapJ.eq(2)).or(emptyIssue).named('end_issue');
   const spacing = mux(stride2, actLatency(true, Q) + 1, actLatency(false, Q) + 1);
-  const drainCycles = mux(isFinal, tileMacs, tileMacs.shl(1)).named('drain_cycles'); // REQUANT_BEATS = 2
+  const drainCycles = (beats === 2 ? mux(isFinal, tileMacs, tileMacs.shl(1)) : tileMacs).named('drain_cycles');
   const gapNext = mux(drainCycles.gt(spacing), drainCycles, spacing).sub(1).named('gap_next');
   m.when(endIssue, () => gap.set(gapNext.resize(gap.width)))
     .elseWhen(gapFree.not(), () => gap.set(gap.sub(1).trunc(gap.width)));
@@ -443,17 +454,17 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const laneOff = m.reg('lane_off', UInt(aa), { init: 0 });
   const draining = m.reg('draining', Bool, { init: 0 });
   // The requantizer takes two beats per value (low, high half); LOGITS take one per cycle.
-  const drainBeat = m.reg('drain_beat', Bool, { init: 0 });
-  const drainStep = draining.and(isFinal.or(drainBeat)).named('drain_step');
+  const drainBeat = beats === 2 ? m.reg('drain_beat', Bool, { init: 0 }) : undefined;
+  const drainStep = (drainBeat ? draining.and(isFinal.or(drainBeat)) : draining).named('drain_step');
   m.when(capture, () => {
     draining.set(1);
-    drainBeat.set(0);
+    drainBeat?.set(0);
     drainLane.set(0);
     drainCol.set(0);
     drainCols.set(pendCols);
     laneOff.set(pendBase);
-  }).elseWhen(draining.and(drainStep.not()), () => drainBeat.set(1)).elseWhen(draining, () => {
-    drainBeat.set(0);
+  }).elseWhen(draining.and(drainStep.not()), () => drainBeat?.set(1)).elseWhen(draining, () => {
+    drainBeat?.set(0);
     const colEnd = drainCol.eq(drainCols.sub(1).trunc(colBits));
     drainCol.set(mux(colEnd, 0, drainCol.add(1).trunc(colBits)));
     m.when(colEnd, () => {
@@ -462,19 +473,19 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
       m.when(drainLane.eq(lanes.sub(1).trunc(laneBits)), () => draining.set(0));
     });
   });
-  const requantIn = draining.and(isFinal.not()).and(drainBeat).named('requant_in');
-  const requant = m.instance('requant', Requant({ accBits: c.accBits, multiplierBits: c.multiplierBits, shiftBits: cw.dims.requantShiftBits }), {
-    clk, rst, in_lo: draining.and(isFinal.not()).and(drainBeat.not()), in_valid: requantIn, acc: shAcc,
+  const requantIn = draining.and(isFinal.not()).and(drainBeat ?? lit(1, Bool)).named('requant_in');
+  const requant = m.instance('requant', Requant({ accBits: c.accBits, multiplierBits: c.multiplierBits, shiftBits: cw.dims.requantShiftBits, beats }), {
+    clk, rst, ...(drainBeat ? { in_lo: draining.and(isFinal.not()).and(drainBeat.not()) } : {}), in_valid: requantIn, acc: shAcc,
     mult: select(drainLane, laneMult), shift: select(drainLane, laneShift), z_out: zOut, lo: clampLo,
   });
   const drainAddr = laneOff.add(drainCol).trunc(aa).named('drain_addr');
   shSel.set(mulByConstant(drainLane, Q).add(drainCol).resize(shSel.width));
+  logitsWaddr.set(drainAddr.trunc(cw.logitsAddr));
+  logitsWdata.set(shAcc.asUnsigned());
   m.when(draining, () => {
     progress.set(1);
     m.when(isFinal, () => {
       logitsWe.set(1);
-      logitsWaddr.set(drainAddr.trunc(cw.logitsAddr));
-      logitsWdata.set(shAcc.asUnsigned());
       inc.logitsWrites.set(1);
     });
   });
@@ -567,10 +578,10 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     k.set(0);
     m.when(descPtr.add(DW).gt(c.descDepth), () => fail(ERROR_CODES.address)).otherwise(() => fsm.goto('fetch'));
   });
+  desc.addr.set(descPtr.add(k).trunc(cw.descAddr));
   fsm.state('fetch', () => {
     m.when(k.lt(DW), () => {
       desc.re.set(1);
-      desc.addr.set(descPtr.add(k).trunc(cw.descAddr));
       inc.descReads.set(1);
       progress.set(1);
     });
@@ -610,17 +621,17 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     fsm.goto('tinit');
   });
   const laneCount = mux(groupEnd.sub(o0).trunc(d + 1).gt(P), P, groupEnd.sub(o0).trunc(d + 1)).resize(laneBits).named('lane_count');
+  const chan = chanBase.add(o0).add(k).named('chan_addr');
+  bias.addr.set(chan.trunc(cw.biasAddr));
+  quant.addr.set(chan.trunc(cw.quantAddr));
   fsm.state('tinit', () => {
     lanes.set(laneCount);
-    const chan = chanBase.add(o0).add(k).named('chan_addr');
     m.when(k.lt(laneCount), () => {
       bias.re.set(1);
-      bias.addr.set(chan.trunc(cw.biasAddr));
       inc.biasReads.set(1);
       progress.set(1);
       m.when(isFinal.not(), () => {
         quant.re.set(1);
-        quant.addr.set(chan.trunc(cw.quantAddr));
         inc.quantReads.set(1);
       });
     });
@@ -652,12 +663,15 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     if (sd) m.when(idxPtr.ge(c.idxDepth), () => fail(ERROR_CODES.address)).otherwise(() => fsm.goto('wcount'));
     else fsm.goto('wcount');
   });
+  // Rows a walk skips: rows - the group's count (in wcount still on the IDX read port).
+  const walkCount = sd ? mux(fsm.is('wcount'), idx!.data.slice(d - 1, 0), count) : count;
+  const skippedPerWalk = rows.sub(walkCount).trunc(d).resize(inc.rowsSkipped.width).named('skipped_per_walk');
   fsm.state('wcount', () => {
     progress.set(1);
     if (sd) {
       const cnt = idx!.data.slice(d - 1, 0);
       count.set(cnt);
-      inc.rowsSkipped.set(rows.sub(cnt).trunc(d).resize(inc.rowsSkipped.width));
+      inc.rowsSkipped.set(skippedPerWalk);
       m.when(idxPtr.add(cnt).ge(c.idxDepth).or(ceTile.add(cnt).gt(c.ceDepth)), () => fail(ERROR_CODES.address))
         .elseWhen(cnt.eq(0), () => fsm.goto('wempty'))
         .otherwise(() => fsm.goto('wrow'));
@@ -676,7 +690,6 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
       oyRow.set(oyRow.add(mux(stride2, W.shl(1), W)).trunc(aa));
     });
   };
-  const skippedPerWalk = rows.sub(count).trunc(d).resize(inc.rowsSkipped.width);
   fsm.state('tap', () => {
     const slotEnd = tapSlot(2, Q) === 3 ? mux(stride2, slot.eq(2), lit(1, Bool)) : lit(1, Bool);
     m.when(hold.not(), () => {
@@ -718,7 +731,6 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
       progress.set(1);
       m.when(k.lt(lanes), () => {
         bmem!.re.set(1);
-        bmem!.addr.set(bAddr.trunc(cw.bAddr));
         bAddr.set(bAddr.add(bpo).trunc(bAddr.width));
         inc.bReads.set(1);
       });
@@ -746,10 +758,10 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
       .elseWhen(isFinal, () => fsm.goto('amax'))
       .otherwise(() => nextLayer());
   });
+  logits.addr.set(k.trunc(cw.logitsAddr));
   fsm.state('amax', () => {
     m.when(k.lt(outCount), () => {
       logits.re.set(1);
-      logits.addr.set(k.trunc(cw.logitsAddr));
       progress.set(1);
     });
     k.set(k.add(1).trunc(k.width));
@@ -777,9 +789,9 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     poolR.set(poolR.add(1).trunc(2));
     m.when(poolR.eq(3), () => {
       poolOut.set(poolOut.add(1).trunc(poolOut.width));
-      m.when(poolX.add(1).lt(outW), () => poolX.set(poolX.add(1).trunc(d))).otherwise(() => {
+      m.when(poolX.add(1).trunc(d).ne(outW), () => poolX.set(poolX.add(1).trunc(d))).otherwise(() => {
         poolX.set(0);
-        m.when(poolY.add(1).lt(outH), () => {
+        m.when(poolY.add(1).trunc(d).ne(outH), () => {
           poolY.set(poolY.add(1).trunc(d));
           poolRow.set(poolRow.add(W.shl(1)).trunc(poolRow.width));
         }).otherwise(() => {

@@ -1,17 +1,19 @@
 /**
  * Requantization unit (docs/engine.md "Requantization and pooling", docs/sw-compression.md
  * section 6): y = clamp(z_out + roundShift(acc * M, shift), lo, 127), lo = z_out with ReLU folded
- * in, else -128. One value every two cycles, through one unsigned half x M multiplier (one SB_MAC16
- * on the iCE40: the UP5K's 8 go to the PE array):
+ * in, else -128. acc x M is formed from two unsigned half x M products (one SB_MAC16 each on the
+ * iCE40), the high one signed by subtracting M x 2^hiBits when acc < 0. With `beats` = 2 one
+ * multiplier forms both, one value every two cycles (the UP5K's 8 SB_MAC16 go to the PE array):
  *   beat 0 (`in_lo`):    acc's low half x M into a register;
- *   beat 1 (`in_valid`): acc's high half x M, signed by subtracting M x 2^hiBits when acc < 0, plus
- *                        the low product: the exact acc x M, with the per-value controls (stage 1);
+ *   beat 1 (`in_valid`): acc's high half x M plus the low product: the exact acc x M, with the
+ *                        per-value controls (stage 1);
+ * with `beats` = 1 two multipliers form both in the `in_valid` cycle (one value per cycle);
  *   stage 2:             rounding shift ((2p >>> shift) + 1) >>> 1 (the shift saturated to 10 bits),
  *                        add z_out, clamp to [lo, 127].
  * acc, mult, shift, z_out and lo stay put over both beats; y is out REQUANT_LATENCY cycles after
- * the `in_valid` beat.
+ * the `in_valid` cycle.
  */
-import { Bool, SInt, UInt, defineModule, mux } from '../dsl/index.js';
+import { Bool, SInt, UInt, defineModule, mux, type Value } from '../dsl/index.js';
 import { shiftRightSat } from './const-mul.js';
 
 export interface RequantParams {
@@ -20,16 +22,18 @@ export interface RequantParams {
   multiplierBits: number;
   /** Width of the right-shift field (6 bits: 0..63). */
   shiftBits: number;
+  /** Cycles per value: 2 (one multiplier, `in_lo` then `in_valid`; the default) or 1 (two multipliers). */
+  beats?: 1 | 2;
 }
 
 /** Cycles from the `in_valid` beat to `out_valid`. */
 export const REQUANT_LATENCY = 2;
-/** Cycles per value (the `in_lo` beat, then the `in_valid` beat). */
-export const REQUANT_BEATS = 2;
 
 export const Requant = defineModule('sd_requant', (m, p: RequantParams) => {
+  const beats = p.beats ?? 2;
+  if (beats !== 1 && beats !== 2) throw new RangeError(`sd_requant: beats must be 1 or 2, got ${beats}`);
   m.clockAndReset();
-  const inLo = m.input('in_lo', Bool);
+  const inLo = beats === 2 ? m.input('in_lo', Bool) : undefined;
   const inValid = m.input('in_valid', Bool);
   const acc = m.input('acc', SInt(p.accBits));
   const mult = m.input('mult', UInt(p.multiplierBits));
@@ -43,10 +47,19 @@ export const Requant = defineModule('sd_requant', (m, p: RequantParams) => {
   const loBits = Math.ceil(p.accBits / 2);
   const hiBits = p.accBits - loBits;
   const accU = acc.asUnsigned();
-  const half = mux(inLo, accU.slice(loBits - 1, 0), accU.slice(p.accBits - 1, loBits).zext(loBits)).named('mul_half');
-  const halfProd = half.mul(mult).named('half_prod');
-  const lowProd = m.reg('low_prod', UInt(halfProd.width), { init: 0, enable: inLo });
-  lowProd.set(halfProd);
+  const accLo = accU.slice(loBits - 1, 0);
+  const accHi = accU.slice(p.accBits - 1, loBits).zext(loBits);
+  let halfProd: Value;
+  let lowProd: Value;
+  if (inLo) {
+    halfProd = mux(inLo, accLo, accHi).named('mul_half').mul(mult).named('half_prod');
+    const lowQ = m.reg('low_prod', UInt(halfProd.width), { init: 0, enable: inLo });
+    lowQ.set(halfProd);
+    lowProd = lowQ;
+  } else {
+    halfProd = accHi.mul(mult).named('high_prod');
+    lowProd = accLo.mul(mult).named('low_prod');
+  }
   // The product is exact in prodBits signed bits; the sum is formed modulo 2^prodBits.
   const prodBits = p.accBits + p.multiplierBits + 1;
   const hiWidth = prodBits - loBits;
@@ -77,5 +90,5 @@ export const Requant = defineModule('sd_requant', (m, p: RequantParams) => {
   valid2.set(valid1);
   y.set(yQ);
   outValid.set(valid2);
-  return { inLo, inValid, acc, mult, shift, zOut, lo, outValid, y };
+  return { inValid, acc, mult, shift, zOut, lo, outValid, y };
 });

@@ -30,7 +30,7 @@ const Bench = defineModule('const_mul_bench', (m) => {
   const s = m.input('s', UInt(S_BITS));
   SAT_BITS.forEach((n) => m.output(`sat${n}`, SInt(n)).set(shiftRightSat(v, s, n)));
 });
-const block = emitBlock(Bench({}));
+const block = emitBlock(Bench());
 
 /** sat_n(v >> s) in bigint: the reference. */
 function shiftSatRef(v: bigint, s: number, n: number): bigint {

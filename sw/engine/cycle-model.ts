@@ -17,7 +17,7 @@
  *     final layer    + argmax pass (outputs + 1) + finish 1
  *   max-pool         init 1 + 4 per output + tail 2
  *
- * beats = 2 drain cycles per value through the requantizer, 1 to LOGITS (final layer).
+ * beats = requantBeats(config) drain cycles per value through the requantizer, 1 to LOGITS (final layer).
  * slot = 1 cycle per tap, 3 at stride 2 when P_c > 1 (the address generator's two beats), and
  * L (address generator latency) = 4, 5 at stride 2 when P_c > 1. A B reload happens when a kept
  * row's block differs from the block the lane registers hold (none at the start of an output tile).
@@ -37,8 +37,12 @@ export const actLatency = (stride: number, peCols: number): number => (stride ==
 export const REQUANT_TAIL = 2;
 /** check1's cycles: the layer products H*W, outH*outW, C*H*W, O*outH*outW, O*bpo and the row factor, one per cycle through one multiplier. */
 export const LAYER_PRODUCTS = 6;
-/** Drain cycles per value through the requantizer (its multiplier takes the accumulator's halves in turn). */
-export const REQUANT_BEATS = 2;
+/**
+ * Drain cycles per value through the requantizer. Two (one multiplier takes the accumulator's
+ * halves in turn: one SB_MAC16 less) when a tile's drain, 2 P_o P_c cycles, stays within the
+ * shortest walk of a conv3 tile (one kept channel: 9 taps), i.e. P_o P_c <= 4; else one (two multipliers).
+ */
+export const requantBeats = (c: Pick<EngineConfig, 'peRows' | 'peCols'>): 1 | 2 => (c.peRows * c.peCols <= 4 ? 2 : 1);
 
 export interface LayerTiming {
   cycles: number;
@@ -86,7 +90,7 @@ export function layerTiming(d: Descriptor, c: EngineConfig, images: MemoryImages
   const slot = d.stride === 2 && c.peCols > 1 ? 3 : 1;
   const latency = actLatency(d.stride, c.peCols);
   const tail = d.final ? 0 : REQUANT_TAIL;
-  const beats = d.final ? 1 : REQUANT_BEATS;  // drain cycles per value
+  const beats = d.final ? 1 : requantBeats(c);  // drain cycles per value
   const groups = keptRowsByGroup(d, c, images);
   let loop = 0;
   let taps = 0;
