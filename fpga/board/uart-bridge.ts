@@ -78,7 +78,7 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   const count = m.reg('count', UInt(countBits), { init: 0 });
   const crc = m.reg('crc', UInt(16), { init: CRC_INIT });
   const gap = m.reg('gap', UInt(bitsFor(p.timeoutCycles)), { init: 0 });
-  const status = m.reg('status', UInt(8), { init: 0 });
+  const status = m.reg('status', UInt(bitsFor(Math.max(...Object.values(STATUS_CODES)))), { init: 0 });
   const replyWords = m.reg('reply_words', UInt(wordBits), { init: 0 });
   const wordIdx = m.reg('word_idx', UInt(wordBits), { init: 0 });
   const shiftWord = m.reg('shift_word', UInt(32), { init: 0 });
@@ -86,8 +86,9 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   const bufAddrBits = bitsFor(4 * MAX_WORDS - 1);
   const buf = m.memory('payload', { type: UInt(8), depth: 4 * MAX_WORDS, addrWidth: bufAddrBits });
 
-  const crcIn = crcNext(crc, rxByte).named('crc_in');
-  const crcTx = crcNext(crc, txData).named('crc_tx');
+  // One CRC step for both directions: a byte is sent (tx_valid) or received, never both at once.
+  const crcIn = crcNext(crc, mux(txValid, txData, rxByte)).named('crc_next');
+  const crcTx = crcIn;
   const lastWord = wordIdx.add(1).named('last_word');
   const frameWords = words.trunc(wordBits).named('frame_words');   // checked against MAX_WORDS before use
   const inc = (r: Value): Value => r.add(1).trunc(r.width);
@@ -104,7 +105,8 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   const base = mux(isStatusOp(), lit(STATUS_ADDRESS, UInt(L.addrBits)), mux(isStartOp(), lit(CSR.CTRL, UInt(L.addrBits)), address.trunc(L.addrBits)));
   reqAddr.set(busAddr);
   m.when(reqValid.and(reqReady), () => busAddr.set(busAddr.add(1).trunc(L.addrBits)));
-  reqWdata.set(shiftWord);
+  // START's data is CTRL = 1: shift_word cleared, bit 0 forced.
+  reqWdata.set(cat(shiftWord.slice(31, 1), shiftWord.bit(0).or(isStartOp())));
   replyError.set(0);
 
   // Address check (protocol.ts checkRequest): inside a region, and offset + words within it.
@@ -206,7 +208,7 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
       .elseWhen(blockOp.and(addressOk.not()), () => reply(STATUS_CODES.BAD_ADDRESS, 0))
       .elseWhen(needsIdle.and(busy), () => reply(STATUS_CODES.BUSY, 0))
       .elseWhen(isOp('WRITE'), () => f.goto('wr_fetch'))
-      .elseWhen(isOp('START'), () => { shiftWord.set(1); f.goto('start_bus'); })
+      .elseWhen(isOp('START'), () => { shiftWord.set(0); f.goto('start_bus'); })   // a clear is the flip-flops' free sync reset
       .elseWhen(isOp('READ'), () => reply(STATUS_CODES.OK, words))
       .elseWhen(isOp('STATUS'), () => reply(STATUS_CODES.OK, STATUS_WORDS))
       .otherwise(() => reply(STATUS_CODES.OK, PING_WORDS));   // PING
@@ -215,9 +217,10 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   // WRITE: each word's four bytes come out of the buffer (a read, then its data a cycle later),
   // least significant first, then the word goes out on the bus.
   const bufData = buf.read(cat(wordIdx.trunc(bufAddrBits - 2), count.slice(1, 0)), { enable: f.is('wr_fetch') });
+  const shiftIn = cat(bufData, shiftWord.slice(31, 8)).named('shift_in');
   f.state('wr_fetch', () => f.goto('wr_collect'));
   f.state('wr_collect', () => {
-    shiftWord.set(cat(bufData, shiftWord.slice(31, 8)));
+    shiftWord.set(shiftIn);
     count.set(inc(count));
     m.when(count.slice(1, 0).eq(3), () => f.goto('wr_bus')).otherwise(() => f.goto('wr_fetch'));
   });
@@ -242,19 +245,18 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
     replyError.set(status.ne(0).and(txReady));
     send(REPLY_SYNC, () => f.goto('reply_status'), { crc: false });
   });
-  f.state('reply_status', () => send(status, () => f.goto('reply_len0')));
+  f.state('reply_status', () => send(status.zext(8), () => f.goto('reply_len0')));
   f.state('reply_len0', () => send(replyWords.zext(8), () => f.goto('reply_len1')));
   f.state('reply_len1', () => send(0, () => {   // replies carry at most MAX_WORDS < 256 words
     wordIdx.set(0);
     m.when(replyWords.eq(0), () => f.goto('reply_crc0')).otherwise(() => f.goto('rd_fetch'));
   }));
-  const pingWords = [PROTOCOL_WORD, L.configId >>> 0, MAX_WORDS].map((w) => lit(w, UInt(32)));
+  // PING's data are constants: byte k of word i straight from a 16-entry table (8 LUT4s).
+  const pingBytes = [PROTOCOL_WORD, L.configId >>> 0, MAX_WORDS].flatMap((w) => [0, 8, 16, 24].map((sh) => lit((w >>> sh) & 0xff, UInt(8))));
+  const pingByte = select(cat(wordIdx.slice(1, 0), count.slice(1, 0)), pingBytes, lit(0, UInt(8))).named('ping_byte');
   f.state('rd_fetch', () => {
     count.set(0);
-    m.when(isOp('PING'), () => {
-      shiftWord.set(select(wordIdx, pingWords, 0));
-      f.goto('rd_byte');
-    }).otherwise(() => {
+    m.when(isOp('PING'), () => f.goto('rd_byte')).otherwise(() => {
       reqValid.set(1);
       m.when(reqReady, () => f.goto('rd_wait'));
     });
@@ -263,8 +265,8 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
     shiftWord.set(respRdata);
     f.goto('rd_byte');
   }));
-  f.state('rd_byte', () => send(shiftWord.slice(7, 0), () => {
-    shiftWord.set(shiftWord.srl(8).trunc(32));
+  f.state('rd_byte', () => send(mux(isOp('PING'), pingByte, shiftWord.slice(7, 0)), () => {
+    shiftWord.set(shiftIn);   // the top byte is don't-care here; sharing the write path's shift saves a source
     count.set(inc(count));
     m.when(count.slice(1, 0).eq(3), () => {
       m.when(lastWord.eq(replyWords), () => f.goto('reply_crc0'))
