@@ -87,8 +87,7 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   const buf = m.memory('payload', { type: UInt(8), depth: 4 * MAX_WORDS, addrWidth: bufAddrBits });
 
   // One CRC step for both directions: a byte is sent (tx_valid) or received, never both at once.
-  const crcIn = crcNext(crc, mux(txValid, txData, rxByte)).named('crc_next');
-  const crcTx = crcIn;
+  const crcStep = crcNext(crc, mux(txValid, txData, rxByte)).named('crc_next');
   const lastWord = wordIdx.add(1).named('last_word');
   const frameWords = words.trunc(wordBits).named('frame_words');   // checked against MAX_WORDS before use
   const inc = (r: Value): Value => r.add(1).trunc(r.width);
@@ -98,8 +97,7 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   // Host-bus defaults: idle.
   reqValid.set(0);
   reqWrite.set(0);
-  // STATUS reads its fixed CSR words; START writes CTRL (its data, 1, waits in shift_word).
-  // The bus address is a register (loaded at exec, counted up per word), so no adder sits in
+  // STATUS reads its fixed CSR words, START writes CTRL. The bus address is a register (loaded at exec, counted up per word), so no adder sits in
   // front of the engine's address decode.
   const busAddr = m.reg('bus_addr', UInt(L.addrBits), { init: 0 });
   const base = mux(isStatusOp(), lit(STATUS_ADDRESS, UInt(L.addrBits)), mux(isStartOp(), lit(CSR.CTRL, UInt(L.addrBits)), address.trunc(L.addrBits)));
@@ -148,7 +146,7 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
     txValid.set(1);
     txData.set(value);
     m.when(txReady, () => {
-      if (opts.crc !== false) crc.set(crcTx);
+      if (opts.crc !== false) crc.set(crcStep);
       then();
     });
   };
@@ -160,7 +158,7 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   }));
   f.state('header', () => {
     m.when(byteIn, () => {
-      crc.set(crcIn);
+      crc.set(crcStep);
       header.set(cat(rxByte, header.slice(headerBits - 1, 8)));
       count.set(inc(count));
       m.when(count.eq(REQUEST_HEADER_BYTES - 2), () => f.goto('check'));
@@ -185,7 +183,7 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   });
   f.state('payload', () => {
     m.when(byteIn, () => {
-      crc.set(crcIn);
+      crc.set(crcStep);
       buf.write(count.trunc(bufAddrBits), rxByte, 1);
       count.set(inc(count));
       m.when(count.eq(cat(frameWords, lit(0, UInt(2))).sub(1).trunc(countBits)), () => { count.set(0); f.goto('crc'); });
@@ -193,7 +191,7 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   });
   f.state('crc', () => {
     m.when(byteIn, () => {
-      crc.set(crcIn);   // over the whole frame including its CRC, a good frame leaves 0
+      crc.set(crcStep);   // over the whole frame including its CRC, a good frame leaves 0
       count.set(inc(count));
       m.when(count.eq(1), () => f.goto('exec'));
     }).otherwise(dropOnTimeout);
