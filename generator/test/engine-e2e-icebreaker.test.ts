@@ -11,8 +11,8 @@ import icebreakerDenseJson from '../../configs/icebreaker-dense.json' with { typ
 
 const SD_CASES: EngineCase[] = [
   { what: 'mixed, 30% of rows pruned per group of 4, 3 blocks', seed: 41, model: { spec: E2E_SPECS.mixed, sd: true, groupSize: 4, blockRows: 6, pruneFraction: 0.3 } },
-  { what: 'mixed, extreme codes, saturating rebuilds and outputs', seed: 42, model: { spec: E2E_SPECS.mixed, sd: true, groupSize: 4, blockRows: 4, extremeCodes: true, saturateOutputs: true } },
-  { what: 'final conv3 (32 logits), conv1 stride 2 padding 1', seed: 43, model: { spec: E2E_SPECS.convFinal, sd: true, groupSize: 4, blockRows: 4, pruneFraction: 0.3 } },
+  { what: 'mixed, extreme codes, saturating rebuilds and outputs', seed: 42, model: { spec: E2E_SPECS.mixed, sd: true, groupSize: 4, blockRows: 6, extremeCodes: true, saturateOutputs: true } },
+  { what: 'final conv3 (32 logits), conv1 stride 2 padding 1', seed: 43, model: { spec: E2E_SPECS.convFinal, sd: true, groupSize: 4, blockRows: 6, pruneFraction: 0.3 } },
 ];
 const DENSE_CASES: EngineCase[] = [
   { what: 'mixed, dense weights, saturating outputs', seed: 44, model: { spec: E2E_SPECS.mixed, sd: false, saturateOutputs: true } },

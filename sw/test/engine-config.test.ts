@@ -95,7 +95,7 @@ describe('engine configuration', () => {
     const ib = loadConfig('configs/icebreaker.json').config;
     const ibDense = loadConfig('configs/icebreaker-dense.json').config;
     // hand-checked, 2x1 sd: ACT's 2 copies take 2 SPRAMs; CE 24x512 (3 EBR of 512 x 8) and IDX 19x512 (3) both free
-    // 3 EBR for 2 SPRAMs, CE comes first; left: DESC 32x256 2, IDX 3, B 76x256 5, BIAS 24x256 2, QUANT 22x256 2, LOGITS 24x16 2
+    // 3 EBR for 2 SPRAMs, CE comes first; left: DESC 32x64 2, IDX 3, B 76x64 5, BIAS 24x64 2, QUANT 22x64 2, LOGITS 24x16 2
     expect(ice40Placement(ib)).toEqual({ spram: ['CE', 'ACT'], ebrBy: { DESC: 2, CE: 0, IDX: 3, B: 5, BIAS: 2, QUANT: 2, ACT: 0, LOGITS: 2 }, ebr: 16, sprams: 4 });
     // dense: W 48 x 1792 = 7 x 3 blocks of 256 x 16; DESC, BIAS, QUANT free 2 each, DESC first
     expect(ice40Placement(ibDense)).toMatchObject({ spram: ['DESC', 'ACT'], ebr: 27, sprams: 4 });
