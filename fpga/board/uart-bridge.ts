@@ -16,7 +16,7 @@ import { UartRx, UartTx } from '../../generator/examples/uart.js';
 import { CSR } from '../../generator/engine/csr.js';
 import { CRC_INIT, CRC_POLY } from '../link/crc.js';
 import {
-  MAX_WORDS, OPCODES, PING_WORDS, PROTOCOL_WORD, REPLY_SYNC, REQUEST_HEADER_BYTES, REQUEST_SYNC, STATUS_ADDRESS, STATUS_CODES,
+  MAX_BYTE_WORDS, MAX_WORDS, OPCODES, PING_WORDS, PROTOCOL_WORD, REPLY_SYNC, REQUEST_HEADER_BYTES, REQUEST_SYNC, STATUS_ADDRESS, STATUS_CODES,
   STATUS_WORDS, type LinkLayout,
 } from '../link/protocol.js';
 
@@ -73,13 +73,14 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   const op = header.slice(7, 0).named('op');
   const address = header.slice(39, 8).named('address');
   const words = header.slice(55, 40).named('words');
-  const wordBits = bitsFor(MAX_WORDS);
+  const wordBits = bitsFor(MAX_BYTE_WORDS);
+  const replyBits = bitsFor(MAX_WORDS);
   const countBits = bitsFor(4 * MAX_WORDS);
   const count = m.reg('count', UInt(countBits), { init: 0 });
   const crc = m.reg('crc', UInt(16), { init: CRC_INIT });
   const gap = m.reg('gap', UInt(bitsFor(p.timeoutCycles)), { init: 0 });
   const status = m.reg('status', UInt(bitsFor(Math.max(...Object.values(STATUS_CODES)))), { init: 0 });
-  const replyWords = m.reg('reply_words', UInt(wordBits), { init: 0 });
+  const replyWords = m.reg('reply_words', UInt(replyBits), { init: 0 });
   const wordIdx = m.reg('word_idx', UInt(wordBits), { init: 0 });
   const shiftWord = m.reg('shift_word', UInt(32), { init: 0 });
   // The payload as bytes: 8 bits wide, 4 x MAX_WORDS deep fits one iCE40 block RAM (32 bits wide would take two).
@@ -89,7 +90,7 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   // One CRC step for both directions: a byte is sent (tx_valid) or received, never both at once.
   const crcStep = crcNext(crc, mux(txValid, txData, rxByte)).named('crc_next');
   const lastWord = wordIdx.add(1).named('last_word');
-  const frameWords = words.trunc(wordBits).named('frame_words');   // checked against MAX_WORDS before use
+  const frameWords = words.trunc(wordBits).named('frame_words');   // checked against MAX_WORDS / MAX_BYTE_WORDS before use
   const inc = (r: Value): Value => r.add(1).trunc(r.width);
 
   const isStatusOp = (): Value => op.eq(OPCODES.STATUS);
@@ -120,8 +121,13 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   const addressOk = m.reg('address_ok', Bool, { init: 0 });
   const isOp = (name: keyof typeof OPCODES): Value => op.eq(OPCODES[name]);
   const opKnown = Object.values(OPCODES).map((v) => op.eq(v)).reduce((a, b) => a.or(b));
-  const blockOp = isOp('WRITE').or(isOp('READ'));
-  const lengthOk = blockOp.not().or(words.ge(1).and(words.le(MAX_WORDS)));
+  const isWrite8 = isOp('WRITE8');
+  const writeOp = isOp('WRITE').or(isWrite8);
+  const blockOp = writeOp.or(isOp('READ'));
+  const lengthOk = blockOp.not().or(words.ge(1).and(words.le(mux(isWrite8, lit(MAX_BYTE_WORDS, UInt(16)), lit(MAX_WORDS, UInt(16))))));
+  // WRITE: 4 payload bytes per word; WRITE8: 1.
+  const payloadLastOf = mux(isWrite8, frameWords.zext(wordBits + 2), cat(frameWords, lit(0, UInt(2)))).sub(1).trunc(countBits);
+  const payloadLast = m.reg('payload_last', UInt(countBits), { init: 0 });
 
   const f = m.fsm('link', [
     'idle', 'header', 'check', 'decode', 'payload', 'crc', 'drain', 'exec', 'wr_fetch', 'wr_collect', 'wr_bus', 'start_bus',
@@ -135,7 +141,7 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
 
   const reply = (code: number | Value, dataWords: number | Value): void => {
     status.set(code);
-    replyWords.set(typeof dataWords === 'number' ? dataWords : dataWords.trunc(wordBits));
+    replyWords.set(typeof dataWords === 'number' ? dataWords : dataWords.trunc(replyBits));
     f.goto('reply_sync');
   };
   const dropOnTimeout = (): void => {
@@ -172,13 +178,14 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
     addressOk.set(highClear.and(inRegions).and(end.le(limit)));
     opKnownQ.set(opKnown);
     lengthOkQ.set(lengthOk);
+    payloadLast.set(payloadLastOf);
     count.set(0);
     f.goto('decode');
   });
   f.state('decode', () => {
     m.when(opKnownQ.not(), () => { status.set(STATUS_CODES.BAD_OPCODE); f.goto('drain'); })
       .elseWhen(lengthOkQ.not(), () => { status.set(STATUS_CODES.BAD_LENGTH); f.goto('drain'); })
-      .elseWhen(isOp('WRITE'), () => f.goto('payload'))
+      .elseWhen(writeOp, () => f.goto('payload'))
       .otherwise(() => f.goto('crc'));
   });
   f.state('payload', () => {
@@ -186,7 +193,7 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
       crc.set(crcStep);
       buf.write(count.trunc(bufAddrBits), rxByte, 1);
       count.set(inc(count));
-      m.when(count.eq(cat(frameWords, lit(0, UInt(2))).sub(1).trunc(countBits)), () => { count.set(0); f.goto('crc'); });
+      m.when(count.eq(payloadLast), () => { count.set(0); f.goto('crc'); });
     }).otherwise(dropOnTimeout);
   });
   f.state('crc', () => {
@@ -205,7 +212,7 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
     m.when(crc.ne(0), () => reply(STATUS_CODES.BAD_CRC, 0))
       .elseWhen(blockOp.and(addressOk.not()), () => reply(STATUS_CODES.BAD_ADDRESS, 0))
       .elseWhen(needsIdle.and(busy), () => reply(STATUS_CODES.BUSY, 0))
-      .elseWhen(isOp('WRITE'), () => f.goto('wr_fetch'))
+      .elseWhen(writeOp, () => f.goto('wr_fetch'))
       .elseWhen(isOp('START'), () => { shiftWord.set(0); f.goto('start_bus'); })   // a clear is the flip-flops' free sync reset
       .elseWhen(isOp('READ'), () => reply(STATUS_CODES.OK, words))
       .elseWhen(isOp('STATUS'), () => reply(STATUS_CODES.OK, STATUS_WORDS))
@@ -213,14 +220,20 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   });
 
   // WRITE: each word's four bytes come out of the buffer (a read, then its data a cycle later),
-  // least significant first, then the word goes out on the bus.
-  const bufData = buf.read(cat(wordIdx.trunc(bufAddrBits - 2), count.slice(1, 0)), { enable: f.is('wr_fetch') });
+  // least significant first, then the word goes out on the bus. WRITE8: one byte, zero-extended.
+  const bufRead = mux(isWrite8, wordIdx.trunc(bufAddrBits), cat(wordIdx.trunc(bufAddrBits - 2), count.slice(1, 0)));
+  const bufData = buf.read(bufRead, { enable: f.is('wr_fetch') });
   const shiftIn = cat(bufData, shiftWord.slice(31, 8)).named('shift_in');
   f.state('wr_fetch', () => f.goto('wr_collect'));
   f.state('wr_collect', () => {
-    shiftWord.set(shiftIn);
-    count.set(inc(count));
-    m.when(count.slice(1, 0).eq(3), () => f.goto('wr_bus')).otherwise(() => f.goto('wr_fetch'));
+    m.when(isWrite8, () => {
+      shiftWord.set(bufData.zext(32));
+      f.goto('wr_bus');
+    }).otherwise(() => {
+      shiftWord.set(shiftIn);
+      count.set(inc(count));
+      m.when(count.slice(1, 0).eq(3), () => f.goto('wr_bus')).otherwise(() => f.goto('wr_fetch'));
+    });
   });
   f.state('wr_bus', () => {
     reqValid.set(1);

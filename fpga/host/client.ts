@@ -6,7 +6,7 @@
  */
 import { UserError } from '../../common/user-error.js';
 import {
-  MAX_WORDS, OPCODES, PING_WORDS, PROTOCOL_WORD, ReplyParser, STATUS_CODES, STATUS_WORDS, describeAddress, encodeRequest, opcodeName,
+  MAX_BYTE_WORDS, MAX_WORDS, OPCODES, PING_WORDS, PROTOCOL_WORD, ReplyParser, STATUS_CODES, STATUS_WORDS, describeAddress, encodeRequest, isBlockOp, opcodeName,
   statusName, type LinkLayout, type Reply, type Request,
 } from '../link/protocol.js';
 import type { ByteTransport } from './transport.js';
@@ -47,7 +47,7 @@ export class LinkClient {
 
   describe(r: Request): string {
     const op = opcodeName(r.op);
-    return r.op === OPCODES.WRITE || r.op === OPCODES.READ ? `${op} ${describeAddress(this.layout, r.address)} x${r.words}` : op;
+    return isBlockOp(r.op) ? `${op} ${describeAddress(this.layout, r.address)} x${r.words}` : op;
   }
 
   /** Sends raw bytes (tests: damaged frames) and waits for one reply. */
@@ -104,6 +104,15 @@ export class LinkClient {
       const n = Math.min(MAX_WORDS, words.length - at);
       const payload = Array.from({ length: n }, (_, i) => words[at + i]! >>> 0);
       await this.request({ op: OPCODES.WRITE, address: address + at, words: n, payload });
+    }
+  }
+
+  /** Writes one host word per byte (bits 7..0), a quarter of WRITE's bytes on the line: ACT images. */
+  async write8(address: number, bytes: ArrayLike<number>): Promise<void> {
+    for (let at = 0; at < bytes.length; at += MAX_BYTE_WORDS) {
+      const n = Math.min(MAX_BYTE_WORDS, bytes.length - at);
+      const payload = Array.from({ length: n }, (_, i) => bytes[at + i]! & 0xff);
+      await this.request({ op: OPCODES.WRITE8, address: address + at, words: n, payload });
     }
   }
 

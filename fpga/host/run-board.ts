@@ -73,7 +73,7 @@ export async function loadModel(client: LinkClient, p: PackedDir): Promise<numbe
 export async function runImage(client: LinkClient, p: PackedDir, pixels: Uint8Array, o: BoardRunOptions = {}): Promise<BoardImageResult & { compared: number }> {
   const c = p.lc.config;
   const act = Array.from(quantizeInput(pixels), (v) => v & 0xff);
-  await client.write(regionBase(p, 'ACT') + p.manifest.act.input.base, act);
+  await client.write8(regionBase(p, 'ACT') + p.manifest.act.input.base, act);
   await client.start();
   const deadline = Date.now() + (o.runTimeoutMs ?? 30_000);
   let st = await client.status();

@@ -3,7 +3,8 @@
  * protocol"): frame layout, opcodes, status codes, limits and the address check. The bridge RTL
  * (fpga/board/uart-bridge.ts) and the host tool (fpga/host/) both read it from here.
  *
- * Request:  0xA5, opcode, address (u32 LE), words (u16 LE), payload (WRITE: words x u32 LE), CRC.
+ * Request:  0xA5, opcode, address (u32 LE), words (u16 LE), payload (WRITE: words x u32 LE;
+ *           WRITE8: words x u8), CRC.
  * Reply:    0x5A, status, words (u16 LE), data (words x u32 LE), CRC.
  * CRC: CRC-16/CCITT-FALSE (fpga/link/crc.ts) over every byte after the sync byte, sent most
  * significant byte first.
@@ -28,6 +29,8 @@ export const OPCODES = {
   START: 0x04,
   /** Reply data: CSR STATUS, ERROR, RESULT, LAYER. Address and words ignored. */
   STATUS: 0x05,
+  /** Writes `words` host words from `address` on, one payload byte each (bits 7..0, the rest 0): ACT at a quarter of the bytes. */
+  WRITE8: 0x06,
 } as const;
 export type OpcodeName = keyof typeof OPCODES;
 
@@ -38,7 +41,7 @@ export const STATUS_CODES = {
   BAD_OPCODE: 2,
   /** Outside the host-bus regions, or address + words past the region's end. */
   BAD_ADDRESS: 3,
-  /** WRITE/READ with 0 or more than MAX_WORDS words. */
+  /** WRITE/READ with 0 or more than MAX_WORDS words, WRITE8 with 0 or more than MAX_BYTE_WORDS. */
   BAD_LENGTH: 4,
   /** A memory region, or START, while the engine runs. */
   BUSY: 5,
@@ -56,6 +59,8 @@ export const opcodeName = (code: number): string =>
 export const PROTOCOL_WORD = 0x53444c01;
 /** Most words one WRITE or READ frame carries (the bridge buffers a WRITE's payload until its CRC checks). */
 export const MAX_WORDS = 64;
+/** Most words one WRITE8 frame carries (its payload fills the same 256-byte buffer). */
+export const MAX_BYTE_WORDS = 4 * MAX_WORDS;
 /** Bytes of a request before the payload: sync, opcode, address, words. */
 export const REQUEST_HEADER_BYTES = 8;
 /** Bytes of a reply before the data: sync, status, words. */
@@ -101,7 +106,7 @@ export interface Request {
   op: number;
   address: number;
   words: number;
-  /** WRITE only. */
+  /** WRITE: u32 words; WRITE8: bytes. */
   payload?: ArrayLike<number>;
 }
 
@@ -124,6 +129,7 @@ export function encodeRequest(r: Request): Uint8Array {
   pushU32(body, r.address);
   body.push(r.words & 0xff, (r.words >> 8) & 0xff);
   if (r.op === OPCODES.WRITE) for (let i = 0; i < r.words; i++) pushU32(body, r.payload?.[i] ?? 0);
+  if (r.op === OPCODES.WRITE8) for (let i = 0; i < r.words; i++) body.push((r.payload?.[i] ?? 0) & 0xff);
   return withCrc(body);
 }
 
@@ -133,9 +139,19 @@ export function encodeReply(status: number, data: ArrayLike<number> = []): Uint8
   return withCrc(body);
 }
 
-/** Bytes of a request frame with this opcode and word count (WRITE carries the payload). */
-export function requestBytes(op: number, words: number): number {
-  return REQUEST_HEADER_BYTES + (op === OPCODES.WRITE ? 4 * words : 0) + CRC_BYTES;
+/** Payload bytes of a request (WRITE: 4 per word, WRITE8: 1 per word). */
+export function payloadBytes(op: number, words: number): number {
+  return op === OPCODES.WRITE ? 4 * words : op === OPCODES.WRITE8 ? words : 0;
+}
+
+/** Most words a request with this opcode may carry (WRITE8: MAX_BYTE_WORDS, else MAX_WORDS). */
+export function maxWordsOf(op: number): number {
+  return op === OPCODES.WRITE8 ? MAX_BYTE_WORDS : MAX_WORDS;
+}
+
+/** Opcodes that name a block of host words (address and words checked). */
+export function isBlockOp(op: number): boolean {
+  return op === OPCODES.WRITE || op === OPCODES.READ || op === OPCODES.WRITE8;
 }
 
 /**
@@ -145,8 +161,8 @@ export function requestBytes(op: number, words: number): number {
 export function checkRequest(layout: LinkLayout, r: Request, busy: boolean): number {
   const known = Object.values(OPCODES) as number[];
   if (!known.includes(r.op)) return STATUS_CODES.BAD_OPCODE;
-  if (r.op === OPCODES.WRITE || r.op === OPCODES.READ) {
-    if (r.words < 1 || r.words > MAX_WORDS) return STATUS_CODES.BAD_LENGTH;
+  if (isBlockOp(r.op)) {
+    if (r.words < 1 || r.words > maxWordsOf(r.op)) return STATUS_CODES.BAD_LENGTH;
     const region = Math.floor(r.address / 2 ** layout.regionShift);
     const offset = r.address % 2 ** layout.regionShift;
     const limit = layout.regionWords[region];

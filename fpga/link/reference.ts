@@ -7,7 +7,7 @@
 import { CRC_INIT, crcByte } from './crc.js';
 import {
   MAX_WORDS, OPCODES, PING_WORDS, PROTOCOL_WORD, REQUEST_HEADER_BYTES, REQUEST_SYNC, STATUS_ADDRESS, STATUS_CODES, STATUS_WORDS,
-  checkRequest, encodeReply, type LinkLayout,
+  checkRequest, encodeReply, isBlockOp, maxWordsOf, payloadBytes, type LinkLayout,
 } from './protocol.js';
 
 export interface BusModel {
@@ -72,13 +72,12 @@ export class LinkReference {
 
   private afterHeader(): void {
     const known = (Object.values(OPCODES) as number[]).includes(this.op);
-    const block = this.op === OPCODES.WRITE || this.op === OPCODES.READ;
-    if (!known || (block && (this.words < 1 || this.words > MAX_WORDS))) {
+    if (!known || (isBlockOp(this.op) && (this.words < 1 || this.words > maxWordsOf(this.op)))) {
       this.drainStatus = known ? STATUS_CODES.BAD_LENGTH : STATUS_CODES.BAD_OPCODE;
       this.state = 'drain';
-    } else if (this.op === OPCODES.WRITE) {
+    } else if (payloadBytes(this.op, this.words) > 0) {
       this.state = 'payload';
-      this.need = 4 * this.words;
+      this.need = payloadBytes(this.op, this.words);
     } else {
       this.state = 'crc';
       this.need = 2;
@@ -99,6 +98,9 @@ export class LinkReference {
           const o = REQUEST_HEADER_BYTES - 1 + 4 * i;
           this.bus.write(req.address + i, (this.bytes[o]! | (this.bytes[o + 1]! << 8) | (this.bytes[o + 2]! << 16) | (this.bytes[o + 3]! << 24)) >>> 0);
         }
+        return encodeReply(STATUS_CODES.OK);
+      case OPCODES.WRITE8:
+        for (let i = 0; i < req.words; i++) this.bus.write(req.address + i, this.bytes[REQUEST_HEADER_BYTES - 1 + i]!);
         return encodeReply(STATUS_CODES.OK);
       case OPCODES.READ:
         return encodeReply(STATUS_CODES.OK, Array.from({ length: req.words }, (_, i) => this.bus.read(req.address + i)));

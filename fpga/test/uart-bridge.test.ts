@@ -14,7 +14,7 @@ import { Simulation, fromEmitted } from '../../verif/index.js';
 import { UartBridge } from '../board/uart-bridge.js';
 import { SimulatedUart } from '../host/board-sim.js';
 import { crc16 } from '../link/crc.js';
-import { MAX_WORDS, OPCODES, STATUS_CODES, encodeRequest, linkLayout, statusName, type LinkLayout } from '../link/protocol.js';
+import { MAX_BYTE_WORDS, MAX_WORDS, OPCODES, STATUS_CODES, encodeRequest, linkLayout, maxWordsOf, statusName, type LinkLayout } from '../link/protocol.js';
 import { LinkReference } from '../link/reference.js';
 
 const SEED = 61;
@@ -97,8 +97,12 @@ describe('uart bridge against the protocol reference', () => {
     return r * 2 ** layout.regionShift + rng.int(0, w - words);
   };
   const randomGood = (rng: Rng): Uint8Array => {
-    const kind = rng.int(0, 9);
+    const kind = rng.int(0, 11);
     const words = rng.int(1, MAX_WORDS);
+    if (kind >= 10) {
+      const bytes = rng.int(1, MAX_BYTE_WORDS);
+      return encodeRequest({ op: OPCODES.WRITE8, address: randomAddress(rng, bytes), words: bytes, payload: Array.from({ length: bytes }, () => rng.int(0, 255)) });
+    }
     if (kind < 4) return encodeRequest({ op: OPCODES.WRITE, address: randomAddress(rng, words), words, payload: Array.from({ length: words }, () => rng.nextU32()) });
     if (kind < 7) return encodeRequest({ op: OPCODES.READ, address: randomAddress(rng, words), words });
     if (kind === 7) return encodeRequest({ op: OPCODES.STATUS, address: 0, words: 0 });
@@ -118,26 +122,26 @@ describe('uart bridge against the protocol reference', () => {
     },
     (rng) => {
       const f = [...encodeRequest({ op: OPCODES.READ, address: randomAddress(rng, 1), words: 1 })];
-      f[1] = [0x00, 0x06, 0x7f, 0xff][rng.int(0, 3)]!;
+      f[1] = [0x00, 0x07, 0x7f, 0xff][rng.int(0, 3)]!;
       return { what: 'bad opcode', bytes: [...f, ...noise(rng, rng.int(0, 20))] };
     },
     (rng) => {
-      const words = rng.int(0, 1) ? 0 : rng.int(MAX_WORDS + 1, 3000);
-      const op = rng.int(0, 1) ? OPCODES.WRITE : OPCODES.READ;
+      const op = [OPCODES.WRITE, OPCODES.READ, OPCODES.WRITE8][rng.int(0, 2)]!;
+      const words = rng.int(0, 1) ? 0 : rng.int(maxWordsOf(op) + 1, 3000);
       const f = [...encodeRequest({ op, address: randomAddress(rng, 1), words: 0 })];
       f[6] = words & 0xff;
       f[7] = words >> 8;
       return { what: 'bad length', bytes: [...f, ...noise(rng, rng.int(0, 40))] };
     },
     (rng) => {
-      const words = rng.int(1, MAX_WORDS);
+      const op = [OPCODES.WRITE, OPCODES.READ, OPCODES.WRITE8][rng.int(0, 2)]!;
+      const words = rng.int(1, maxWordsOf(op));
       const region = rng.int(0, layout.regionWords.length + 2);
       const limit = layout.regionWords[region] ?? 0;
       const offset = limit === 0 ? rng.int(0, 100) : rng.int(Math.max(0, limit - words + 1), 2 ** layout.regionShift - 1);
       const high = rng.int(0, 5) === 0 ? 2 ** layout.addrBits * rng.int(1, 100) : 0;
       const address = high + region * 2 ** layout.regionShift + offset;
-      const op = rng.int(0, 1) ? OPCODES.WRITE : OPCODES.READ;
-      return { what: 'bad address', bytes: [...encodeRequest({ op, address, words, payload: Array.from({ length: words }, () => rng.nextU32()) })] };
+      return { what: 'bad address', bytes: [...encodeRequest({ op, address, words, payload: Array.from({ length: words }, () => rng.nextU32() >>> (op === OPCODES.WRITE8 ? 24 : 0)) })] };
     },
     (rng) => {
       const f = [...randomGood(rng)];
@@ -166,7 +170,7 @@ describe('uart bridge against the protocol reference', () => {
       counts[what] = (counts[what] ?? 0) + 1;
       if (want.join(',') !== got.join(',') && mismatches.length < 5) mismatches.push(`${what}: sent ${bytes.length} bytes [${bytes.slice(0, 12).join(',')}...], expected [${want.slice(0, 16).join(',')}] (${want.length}), got [${got.slice(0, 16).join(',')}] (${got.length})`);
     };
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < 48; i++) {
       bus.busy = rng.int(0, 4) === 0;
       check('good', [...randomGood(rng)]);
     }
