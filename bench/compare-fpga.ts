@@ -17,11 +17,15 @@ import type { FpgaArea } from './report/types.js';
 
 const CACHE = 'build/bench/compare/fpga';
 
-/** The numbers the report shows, from a flow report: place-and-route when nextpnr ran, else synthesis. */
+/**
+ * The numbers the report shows, from a flow report: `place-and-route` when nextpnr routed the design
+ * (Fmax known), `packed` when nextpnr packed it but it does not fit (logic cells over the device),
+ * else `synthesis-only` (yosys already found it too big, so nextpnr did not run).
+ */
 export function areaOf(r: FpgaReport): FpgaArea {
   const used = (name: string): number => r.resources.find((x) => x.name === name)?.used ?? 0;
   return {
-    board: r.board, device: r.device, source: r.utilisation ? 'place-and-route' : 'synthesis-only', status: r.status,
+    board: r.board, device: r.device, source: r.timing ? 'place-and-route' : r.utilisation ? 'packed' : 'synthesis-only', status: r.status,
     lut4: used('LUT4'), ff: used('flip-flops'), ebr: used('EBR'), spram: used('SPRAM'), dsp: used('DSP'),
     ...(r.timing ? { fmaxMHz: r.timing.fmaxMHz } : {}), failures: r.failures,
   };

@@ -75,10 +75,11 @@ async function main(): Promise<number> {
 
   const fpgaNote = values['no-fpga'] ? 'not run (--no-fpga).'
     : !sdArea || !denseArea ? `not run (QUICK uses only cached flow reports; run make bench once for ${board}).`
-      : `fpga/flow.ts (yosys synth_ice40${sdArea.source === 'place-and-route' ? ', nextpnr-ice40' : ''}) on ${board}, engine inside the scan wrapper; ` +
+      : `fpga/flow.ts (yosys synth_ice40${[sdArea, denseArea].some((a) => a.source !== 'synthesis-only') ? ', nextpnr-ice40' : ''}) on ${board}, engine inside the scan wrapper; ` +
         `${icebreaker ? 'the icebreaker configurations' : 'configs/default.json and configs/dense.json (no icebreaker configurations in configs/)'}; ` +
         `SD: ${sdArea.source}${sdArea.status === 'ok' ? '' : ` (${sdArea.status})`}, dense: ${denseArea.source}${denseArea.status === 'ok' ? '' : ` (${denseArea.status})`}. ` +
-        'Synthesis-only numbers are yosys cell counts before placement: the design does not fit, so nextpnr was not run and there is no Fmax.';
+        'LUT4, FF, EBR, SPRAM and DSP are yosys cell counts; "packed" means nextpnr packed the design (logic cells = LUT4 and FF paired) and found it too big to place, ' +
+      '"synthesis-only" that yosys already found it too big; neither has an Fmax. The scan wrapper (serial access to the engine ports, the flow\'s way to put any design on the pins) is included.';
 
   const result: CompareResult = {
     bench: 'compare', quick, configs: { sd: sdConfig.source, dense: denseConfig.source }, fpgaNote,

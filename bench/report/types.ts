@@ -25,8 +25,8 @@ export interface EnergyPerImage {
 export interface FpgaArea {
   board: string;
   device: string;
-  /** `place-and-route`: nextpnr ran (Fmax known); `synthesis-only`: yosys numbers (the design does not fit). */
-  source: 'place-and-route' | 'synthesis-only';
+  /** `place-and-route`: routed (Fmax known); `packed`: nextpnr packed it, too big to place; `synthesis-only`: yosys numbers only. */
+  source: 'place-and-route' | 'packed' | 'synthesis-only';
   status: string;
   lut4: number;
   ff: number;
