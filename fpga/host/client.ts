@@ -52,7 +52,9 @@ export class LinkClient {
 
   /** Sends raw bytes (tests: damaged frames) and waits for one reply. */
   async exchangeRaw(bytes: Uint8Array, what: string): Promise<Reply & { crcOk: boolean }> {
+    // Whatever is left of an earlier exchange (a reply that came after its timeout) is not this one's.
     this.early = [];
+    this.parser.clear();
     const reply = new Promise<Reply & { crcOk: boolean }>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting = undefined;
