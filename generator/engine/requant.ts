@@ -13,7 +13,7 @@
  * acc, mult, shift, z_out and lo stay put over both beats; y is out REQUANT_LATENCY cycles after
  * the `in_valid` cycle.
  */
-import { Bool, SInt, UInt, defineModule, mux, type Value } from '../dsl/index.js';
+import { Bool, SInt, UInt, cat, defineModule, mux, type Value } from '../dsl/index.js';
 import { shiftRightSat } from './const-mul.js';
 
 export interface RequantParams {
@@ -43,29 +43,40 @@ export const Requant = defineModule('sd_requant', (m, p: RequantParams) => {
   const outValid = m.output('out_valid', Bool);
   const y = m.output('y', SInt(8));
 
-  // acc = hiSigned * 2^loBits + loUnsigned, hiSigned = hiUnsigned - sign * 2^hiBits.
+  // acc = hiSigned * 2^loBits + loUnsigned, hiSigned = hiUnsigned - sign * 2^hiBits, so
+  // acc * M = upper * 2^loBits + (loU * M mod 2^loBits) with
+  // upper = hiU * M + corr,  corr = (loU * M >> loBits) - sign * M * 2^hiBits.
+  // The product is exact in prodBits signed bits; upper is formed modulo 2^(prodBits - loBits).
   const loBits = Math.ceil(p.accBits / 2);
   const hiBits = p.accBits - loBits;
+  const prodBits = p.accBits + p.multiplierBits + 1;
+  const upperBits = prodBits - loBits;
   const accU = acc.asUnsigned();
   const accLo = accU.slice(loBits - 1, 0);
   const accHi = accU.slice(p.accBits - 1, loBits).zext(loBits);
-  let halfProd: Value;
-  let lowProd: Value;
+  const signFix = mux(accU.bit(p.accBits - 1), mult.shl(hiBits), 0).zext(upperBits);
+  const corrOf = (lowProd: Value): Value => lowProd.srl(loBits).resize(upperBits).sub(signFix).trunc(upperBits);
+  let hiProd: Value;
+  let corr: Value;
+  let lowBits: Value;
   if (inLo) {
-    halfProd = mux(inLo, accLo, accHi).named('mul_half').mul(mult).named('half_prod');
-    const lowQ = m.reg('low_prod', UInt(halfProd.width), { init: 0, enable: inLo });
-    lowQ.set(halfProd);
-    lowProd = lowQ;
+    // Beat 0 keeps corr and the low bits, so beat 1 adds one term after its multiplier.
+    const halfProd = mux(inLo, accLo, accHi).named('mul_half').mul(mult).named('half_prod');
+    const corrQ = m.reg('corr_q', UInt(upperBits), { init: 0, enable: inLo });
+    const lowQ = m.reg('low_bits_q', UInt(loBits), { init: 0, enable: inLo });
+    corrQ.set(corrOf(halfProd));
+    lowQ.set(halfProd.trunc(loBits));
+    hiProd = halfProd;
+    corr = corrQ;
+    lowBits = lowQ;
   } else {
-    halfProd = accHi.mul(mult).named('high_prod');
-    lowProd = accLo.mul(mult).named('low_prod');
+    const lowProd = accLo.mul(mult).named('low_prod');
+    hiProd = accHi.mul(mult).named('high_prod');
+    corr = corrOf(lowProd);
+    lowBits = lowProd.trunc(loBits);
   }
-  // The product is exact in prodBits signed bits; the sum is formed modulo 2^prodBits.
-  const prodBits = p.accBits + p.multiplierBits + 1;
-  const hiWidth = prodBits - loBits;
-  const signFix = mux(accU.bit(p.accBits - 1), mult.shl(hiBits), 0).zext(hiWidth);
-  const hiSigned = halfProd.zext(hiWidth).sub(signFix).trunc(hiWidth);
-  const product = hiSigned.shl(loBits).add(lowProd.zext(prodBits)).trunc(prodBits).asSigned().named('product');
+  const upper = hiProd.zext(upperBits).add(corr).trunc(upperBits);
+  const product = cat(upper, lowBits).asSigned().named('product');
 
   const prodQ = m.reg('prod_q', SInt(prodBits), { init: 0 });
   const shiftQ = m.reg('shift_q', UInt(p.shiftBits), { init: 0 });
