@@ -73,6 +73,11 @@ function accuracyWithProgress(model: IntModel, ds: ImageDataset, n: number, labe
   return correct / Math.max(1, n);
 }
 
+/** `configs/x.json (sha256 1a2b3c4d)`: the file name and which contents were measured (configurations change). */
+export function configLabel(lc: LoadedConfig): string {
+  return `${lc.source} (sha256 ${lc.hash.slice(0, 8)})`;
+}
+
 export async function measureSide(model: IntModel, lc: LoadedConfig, test: ImageDataset, o: SideOptions): Promise<EngineSide> {
   const packed = packModel(model, lc, o.label);
   const weightMemories = lc.config.mode === 'sd' ? (['CE', 'IDX', 'B'] as const) : (['W'] as const);
@@ -99,7 +104,7 @@ export async function measureSide(model: IntModel, lc: LoadedConfig, test: Image
   const accuracyImages = Math.min(o.accuracyImages, test.count);
 
   return {
-    config: lc.source,
+    config: configLabel(lc),
     weightBits,
     weightBitsTotal: Object.values(weightBits).reduce((a, b) => a + b, 0),
     offChipBytes: offChip,

@@ -25,7 +25,7 @@ import { loadDataset } from '../sw/data/load.js';
 import { loadConfig, type LoadedConfig } from '../sw/engine/config.js';
 import { loadSdCheckpoint, quantizeForEngines } from '../sw/flow/model.js';
 import { cachedArea, engineArea } from './compare-fpga.js';
-import { measureSide } from './compare-side.js';
+import { configLabel, measureSide } from './compare-side.js';
 import type { CompareResult, DatasetComparison, FpgaArea } from './report/types.js';
 
 /** The shipped checkpoint of each data set (models/README.md). */
@@ -82,7 +82,7 @@ async function main(): Promise<number> {
       '"synthesis-only" that yosys already found it too big; neither has an Fmax. The scan wrapper (serial access to the engine ports, the flow\'s way to put any design on the pins) is included.';
 
   const result: CompareResult = {
-    bench: 'compare', quick, configs: { sd: sdConfig.source, dense: denseConfig.source }, fpgaNote,
+    bench: 'compare', quick, configs: { sd: configLabel(sdConfig), dense: configLabel(denseConfig) }, fpgaNote,
     energyNote: 'sw/energy/model.ts (per-event energies from a published 45 nm table, docs/energy.md), on golden-model events averaged over the RTL images; ' +
       'weights-resident: only the image and the logits cross the chip boundary; weights-streamed: the packed model comes from DRAM for every image (batch 1).',
     datasets: comparisons,
