@@ -152,6 +152,7 @@ function sweepBlocks(sweeps: SweepSet[] | null): Block[] {
   if (sweeps === null) {
     return [...blocks, { kind: 'paragraph', text: 'not run (no build/bench/sweeps/*.json).' }, { kind: 'heading', level: 2, text: 'PE array and Ce exponent sweeps' }, { kind: 'paragraph', text: 'not run.' }];
   }
+  blocks.push({ kind: 'paragraph', text: `Points from the sweeps (bench/sweeps.ts, docs/sweeps.md): ${sweeps.map((s) => `${s.name} (${s.points.length} points, ${s.file})`).join(', ')}. Energy is the modelled energy per image with the weights resident.` });
   const tradeOffs = sweeps.flatMap((s) => s.points.filter((p) => p.accuracy !== undefined && p.energyPj !== undefined)
     .map((p) => ({ sweep: s.name, label: p.label, accuracy: p.accuracy!, energy: p.energyPj! })));
   if (tradeOffs.length === 0) {
