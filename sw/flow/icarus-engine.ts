@@ -23,7 +23,8 @@ import type { PackedModel } from '../engine/pack.js';
 function testbench(packed: PackedModel, top: string, addrBits: number, logits: number, timeoutCycles: number): string {
   const base = (name: string): number => packed.map.regions.find((r) => r.name === name)!.base;
   const loads = packed.map.memories.flatMap((m) => {
-    if (m.name === 'ACT') return Array.from({ length: m.banks }, (_, b) => `    $readmemh("ACT${b}.hex", dut.act${b});`);
+    // each bank is a pair of copies (generator/engine/act-bank.ts); layer 0 reads copy 0, and the host writes both
+    if (m.name === 'ACT') return Array.from({ length: m.banks }, (_, b) => [0, 1].map((copy) => `    $readmemh("ACT${b}.hex", dut.act${b}.copy${copy});`)).flat();
     if (!packed.images[m.name]) return [];
     return [`    $readmemh("${m.name}.hex", dut.${m.name.toLowerCase()});`];
   });
