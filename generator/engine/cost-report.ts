@@ -14,6 +14,7 @@ import { PeArray } from './pe-array.js';
 import { Argmax, MaxPool2 } from './pool.js';
 import { RebuildEngine, RebuildLane } from './rebuild.js';
 import { Requant } from './requant.js';
+import { requantBeats } from '../../sw/engine/cycle-model.js';
 
 const lanes = 4, cols = 2, basis = 3, expBits = 3, shiftBits = 4;
 const actAddrBits = 14; // 2 banks x 8192 bytes
@@ -25,7 +26,7 @@ const blocks: [string, ModuleSpec][] = [
   ['index selector', IndexSelector({ addrBits: 9, cBits: dimBits, blockBits: 3 })],
   [`act address gen + rotation (P_c ${cols})`, ActAddrGen({ cols, addrBits: actAddrBits, dimBits })],
   [`PE array ${lanes} x ${cols}`, PeArray({ rows: lanes, cols, accBits: 32 })],
-  ['requantization unit', Requant({ accBits: 32, multiplierBits: 16, shiftBits: 6 })],
+  ['requantization unit', Requant({ accBits: 32, multiplierBits: 16, shiftBits: 6, beats: requantBeats({ peRows: lanes, peCols: cols }) })],
   ['max-pool 2x2', MaxPool2()],
   ['argmax (int32, 256 classes)', Argmax({ valueBits: 32, indexBits: 8 })],
 ];
