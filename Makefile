@@ -4,7 +4,7 @@ SMARTDEAL := node bin/smartdeal.js
 CONFIG ?= configs/examples.json
 OUT ?= rtl-out/$(basename $(notdir $(CONFIG)))
 
-.PHONY: deps typecheck test demo rtl lint bench train pack sim fpga
+.PHONY: deps typecheck test demo rtl lint bench train pack sim fpga board
 
 deps:
 	@scripts/ensure-deps.sh
@@ -43,7 +43,17 @@ pack: deps
 sim: deps
 	npx vitest run generator/test/engine-
 
-# Synthesis, place and route, bitstream and report on an iCE40 board (docs/fpga.md).
+# Synthesis, place and route, bitstream and report on an iCE40 board (docs/fpga.md); CLOCK_MHZ runs an
+# engine board top from the PLL.
 BOARD ?= icebreaker
 fpga: deps
-	$(SMARTDEAL) fpga --config $(CONFIG) --board $(BOARD) --out build/fpga/$(basename $(notdir $(CONFIG)))-$(BOARD) $(if $(TOP),--top $(TOP)) $(if $(FREQ),--freq $(FREQ))
+	$(SMARTDEAL) fpga --config $(CONFIG) --board $(BOARD) --out build/fpga/$(basename $(notdir $(CONFIG)))-$(BOARD)$(if $(CLOCK_MHZ),-$(CLOCK_MHZ)mhz) $(if $(TOP),--top $(TOP)) $(if $(FREQ),--freq $(FREQ)) $(if $(CLOCK_MHZ),--clock-mhz $(CLOCK_MHZ))
+
+# The packed model and test images over the UART link: a real board (PORT=/dev/ttyUSB1) or, without PORT, the
+# engine board top in Verilator behind a pseudo-terminal (docs/fpga.md "smartdeal board").
+BOARD_CONFIG ?= configs/icebreaker.json
+IMAGES ?= 10
+board: deps
+	$(SMARTDEAL) quantize --ckpt $(CKPT) --out build/quant/int-model.json
+	$(SMARTDEAL) pack --model build/quant/int-model.json --config $(BOARD_CONFIG) --out build/pack-board
+	$(SMARTDEAL) board --pack build/pack-board --config $(BOARD_CONFIG) --images $(IMAGES) $(if $(PORT),--port $(PORT),--virtual)
