@@ -6,9 +6,11 @@
  * Counters are `counterBits` wide (configuration, default 32; read zero-extended to 32 bits), wrap,
  * clear on start and count only while the engine is busy. Their
  * meaning follows the golden model's events (sw/engine/events.ts); `cycles` and `stalls` follow
- * the cycle model (sw/engine/cycle-model.ts).
+ * the cycle model (sw/engine/cycle-model.ts). They live in block RAM (counter-bank.ts): a counter
+ * read is exact while the engine is idle and answers 0 while it is busy.
  */
-import { Bool, UInt, cat, defineModule, lit, select, type Value } from '../dsl/index.js';
+import { Bool, UInt, cat, defineModule, lit, mux, select, type Value } from '../dsl/index.js';
+import { CounterBank } from './counter-bank.js';
 
 /** Word offsets of the fixed registers. */
 export const CSR = {
@@ -88,9 +90,10 @@ export interface CsrParams extends CounterWidthParams {
 /**
  * Registers of the CSR block. Host reads answer one cycle after the request (`rdata`), like the
  * memories. `start` pulses for one cycle when the host writes CTRL bit 0 while the engine is idle.
+ * Counter words read 0 while the engine is busy (the counter bank's flush owns its memory then).
  */
 export const CsrBlock = defineModule('sd_csr', (m, p: CsrParams) => {
-  m.clockAndReset();
+  const { clk, rst } = m.clockAndReset();
   const addrBits = Math.log2(CSR_DECODED_WORDS);
   const we = m.input('we', Bool);
   const re = m.input('re', Bool);
@@ -108,20 +111,23 @@ export const CsrBlock = defineModule('sd_csr', (m, p: CsrParams) => {
 
   const go = we.and(addr.eq(CSR.CTRL)).and(wdata.bit(0)).and(busy.not()).named('go');
   start.set(go);
-  const counters = COUNTERS.map((c, i) => {
-    const r = m.reg(`count_${c.name}`, UInt(p.counterBits), { init: 0 });
-    m.when(go, () => r.set(0)).elseWhen(busy, () => r.set(r.add(incs[i]!).trunc(p.counterBits)));
-    return r;
+  const isCounter = addr.ge(CSR.COUNTERS).and(addr.lt(CSR.COUNTERS + COUNTERS.length)).named('is_counter');
+  const counterRead = re.and(isCounter).and(busy.not()).named('counter_read');
+  const bank = m.instance('counters', CounterBank({ incBits: COUNTERS.map((c) => c.incBits(p)), counterBits: p.counterBits }), {
+    clk, rst, go, busy, read: counterRead, index: addr.sub(CSR.COUNTERS).trunc(Math.log2(COUNTERS.length)),
+    ...Object.fromEntries(incs.map((v, i) => [`inc${i}`, v])),
   });
+  // Counter words stay 0 in the register map: read while busy, they answer 0.
   const words: Value[] = new Array<Value>(CSR_DECODED_WORDS).fill(lit(0, UInt(32)));
   words[CSR.STATUS] = cat(error, done, busy).zext(32);
   words[CSR.ERROR] = code.zext(32);
   words[CSR.RESULT] = result.zext(32);
   words[CSR.LAYER] = layer.zext(32);
   words[CSR.CONFIG_ID] = lit(p.configId >>> 0, UInt(32));
-  counters.forEach((c, i) => { words[CSR.COUNTERS + i] = c.zext(32); });
   const rq = m.reg('rdata_q', UInt(32), { init: 0, enable: re });
   rq.set(select(addr, words));
-  rdata.set(rq);
+  const fromBank = m.reg('counter_read_q', Bool, { init: 0 });
+  fromBank.set(counterRead);
+  rdata.set(mux(fromBank, bank.port('value').zext(32), rq));
   return { we, re, addr, wdata, rdata, start, busy, done, error, code, layer, result };
 });
