@@ -11,7 +11,7 @@
  * with a TIMEOUT reply; bytes outside a frame other than the sync byte are ignored. Together these
  * resynchronise the link after any garbage.
  */
-import { Bool, UInt, cat, defineModule, lit, mux, select, type Value } from '../../generator/dsl/index.js';
+import { Bool, UInt, cat, defineModule, lit, mux, select, type Signal, type Value } from '../../generator/dsl/index.js';
 import { UartRx, UartTx } from '../../generator/examples/uart.js';
 import { CSR } from '../../generator/engine/csr.js';
 import { CRC_INIT, CRC_POLY } from '../link/crc.js';
@@ -40,10 +40,32 @@ export function crcNext(crc: Value, byte: Value): Value {
   return x;
 }
 
+/** `x <= c` for a constant `c`, as plain logic from the constant's bits (no carry chain). */
+export function atMost(x: Value, c: number): Value {
+  if (c >= 2 ** x.width - 1) return lit(1, Bool);
+  let le: Value = lit(1, Bool);   // the bits below i compare <= (equal counts)
+  for (let i = 0; i < x.width; i++) le = (Math.floor(c / 2 ** i) % 2) ? x.bit(i).not().or(le) : x.bit(i).not().and(le);
+  return le;
+}
+
+/**
+ * Byte `k` of a little-endian field into the register `reg` that keeps only its low bits: the new
+ * register value (undefined when the byte lies wholly above it) and whether the byte has a set bit
+ * above the register (undefined when it cannot).
+ */
+function fieldByte(reg: Value, k: number, byte: Value): { value?: Value; over?: Value } {
+  const lo = 8 * k;
+  if (lo >= reg.width) return { over: byte.ne(0) };
+  const bits = Math.min(8, reg.width - lo);
+  const parts = [...(lo + bits < reg.width ? [reg.slice(reg.width - 1, lo + bits)] : []), byte.slice(bits - 1, 0), ...(lo > 0 ? [reg.slice(lo - 1, 0)] : [])];
+  return { value: cat(...parts), over: bits < 8 ? byte.slice(7, bits).ne(0) : undefined };
+}
+
 export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) => {
   const { clk, rst } = m.clockAndReset();
   const L = p.layout;
   if (p.timeoutCycles < 20 * p.clocksPerBit) throw new Error(`uart_bridge: timeoutCycles ${p.timeoutCycles} must be at least two byte times (${20 * p.clocksPerBit} cycles)`);
+  if (MAX_BYTE_WORDS !== 4 * MAX_WORDS) throw new Error(`uart_bridge: expects MAX_BYTE_WORDS = 4 x MAX_WORDS (one byte count for both), found ${MAX_BYTE_WORDS} and ${MAX_WORDS}`);
   const rxPin = m.input('rx', Bool);
   const txPin = m.output('tx', Bool);
   const reqValid = m.output('req_valid', Bool);
@@ -66,22 +88,34 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   const byteIn = rx.io.valid;
   const rxByte = rx.io.data;
 
-  // The request: header bytes shift in from the top, so after 7 bytes op is [7:0], address
-  // [39:8], words [55:40] (all little-endian on the wire).
-  const headerBits = 8 * (REQUEST_HEADER_BYTES - 1);
-  const header = m.reg('header', UInt(headerBits), { init: 0 });
-  const op = header.slice(7, 0).named('op');
-  const address = header.slice(39, 8).named('address');
-  const words = header.slice(55, 40).named('words');
-  const wordBits = bitsFor(MAX_BYTE_WORDS);
-  const replyBits = bitsFor(MAX_WORDS);
-  const countBits = bitsFor(4 * MAX_WORDS);
+  // The request header is kept only as far as it matters: the opcode decoded to one flag per
+  // opcode (none set: unknown), the address bits of the host bus (the bus address register itself)
+  // with a flag for any set bit above them, the word count to MAX_BYTE_WORDS with the same flag.
+  const opFlag = (name: keyof typeof OPCODES): Signal => m.reg(`op_${name.toLowerCase()}`, Bool, { init: 0 });
+  const isWrite = opFlag('WRITE');
+  const isWrite8 = opFlag('WRITE8');
+  const isRead = opFlag('READ');
+  const isStart = opFlag('START');
+  const isStatus = opFlag('STATUS');
+  const isPing = opFlag('PING');
+  const opFlags: [Signal, number][] = [[isWrite, OPCODES.WRITE], [isWrite8, OPCODES.WRITE8], [isRead, OPCODES.READ], [isStart, OPCODES.START],
+    [isStatus, OPCODES.STATUS], [isPing, OPCODES.PING]];
+  if (opFlags.length !== Object.keys(OPCODES).length) throw new Error('uart_bridge: every opcode of the protocol needs its flag');
+  const busAddr = m.reg('bus_addr', UInt(L.addrBits), { init: 0 });
+  const addrHigh = m.reg('addr_high', Bool, { init: 0 });
+  const countBits = bitsFor(MAX_BYTE_WORDS);
+  // The word count; a reply's word count once the request is decoded.
+  const words = m.reg('words', UInt(countBits), { init: 0 });
+  const wordsHigh = m.reg('words_high', Bool, { init: 0 });
+  // The byte index: header bytes, payload bytes (the buffer address), CRC bytes, then the bytes
+  // of the words written or read (one count for WRITE's and READ's four bytes a word).
   const count = m.reg('count', UInt(countBits), { init: 0 });
   const crc = m.reg('crc', UInt(16), { init: CRC_INIT });
-  const gap = m.reg('gap', UInt(bitsFor(p.timeoutCycles)), { init: 0 });
+  // Counts up from 2^w - timeout: its top bit sets after exactly timeoutCycles quiet cycles.
+  const gapBits = bitsFor(p.timeoutCycles);
+  const gapStart = 2 ** gapBits - p.timeoutCycles;
+  const gap = m.reg('gap', UInt(gapBits + 1), { init: gapStart });
   const status = m.reg('status', UInt(bitsFor(Math.max(...Object.values(STATUS_CODES)))), { init: 0 });
-  const replyWords = m.reg('reply_words', UInt(replyBits), { init: 0 });
-  const wordIdx = m.reg('word_idx', UInt(wordBits), { init: 0 });
   const shiftWord = m.reg('shift_word', UInt(32), { init: 0 });
   // The payload as bytes: 8 bits wide, 4 x MAX_WORDS deep fits one iCE40 block RAM (32 bits wide would take two).
   const bufAddrBits = bitsFor(4 * MAX_WORDS - 1);
@@ -89,63 +123,57 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
 
   // One CRC step for both directions: a byte is sent (tx_valid) or received, never both at once.
   const crcStep = crcNext(crc, mux(txValid, txData, rxByte)).named('crc_next');
-  const lastWord = wordIdx.add(1).named('last_word');
-  const frameWords = words.trunc(wordBits).named('frame_words');   // checked against MAX_WORDS / MAX_BYTE_WORDS before use
   const inc = (r: Value): Value => r.add(1).trunc(r.width);
+  const countNext = inc(count).named('count_next');
+  // The bytes of the frame's words (WRITE8: one a word, else four); count_next reaching it marks the last.
+  const byteTotal = mux(isWrite8, words, cat(words.slice(countBits - 3, 0), lit(0, UInt(2)))).named('byte_total');
+  const lastByte = countNext.eq(byteTotal).named('last_byte');
 
-  const isStatusOp = (): Value => op.eq(OPCODES.STATUS);
-  const isStartOp = (): Value => op.eq(OPCODES.START);
-  // Host-bus defaults: idle.
+  // Host-bus defaults: idle. The bus address is a register (loaded from the header, counted up
+  // per word), so no adder sits in front of the engine's address decode.
   reqValid.set(0);
   reqWrite.set(0);
-  // STATUS reads its fixed CSR words, START writes CTRL. The bus address is a register (loaded at exec, counted up per word), so no adder sits in
-  // front of the engine's address decode.
-  const busAddr = m.reg('bus_addr', UInt(L.addrBits), { init: 0 });
-  const base = mux(isStatusOp(), lit(STATUS_ADDRESS, UInt(L.addrBits)), mux(isStartOp(), lit(CSR.CTRL, UInt(L.addrBits)), address.trunc(L.addrBits)));
   reqAddr.set(busAddr);
-  m.when(reqValid.and(reqReady), () => busAddr.set(busAddr.add(1).trunc(L.addrBits)));
+  m.when(reqValid.and(reqReady), () => busAddr.set(inc(busAddr)));
   // START's data is CTRL = 1: shift_word cleared, bit 0 forced.
-  reqWdata.set(cat(shiftWord.slice(31, 1), shiftWord.bit(0).or(isStartOp())));
+  reqWdata.set(cat(shiftWord.slice(31, 1), shiftWord.bit(0).or(isStart)));
   replyError.set(0);
 
-  // Address check (protocol.ts checkRequest): inside a region, and offset + words within it.
-  const regionBits = L.addrBits - L.regionShift;
-  const region = address.slice(L.addrBits - 1, L.regionShift).named('region');
-  const offset = address.slice(L.regionShift - 1, 0).named('offset');
-  const highClear = address.slice(31, L.addrBits).eq(0);
-  const end = offset.zext(L.regionShift + 1).add(frameWords).trunc(L.regionShift + 1).named('frame_end');
-  const limit = select(region, L.regionWords.map((w) => lit(w, UInt(L.regionShift + 1))), 0).named('region_limit');
-  const inRegions = region.lt(lit(L.regionWords.length, UInt(regionBits + 1)));
-  // Registered in the check state (the header is stable from then on): keeps the add and compare
-  // out of exec's decision path.
+  const writeOp = isWrite.or(isWrite8);
+  const blockOp = writeOp.or(isRead);
+  const opKnown = opFlags.map(([flag]): Value => flag).reduce((a, b) => a.or(b));
+  // Length check (protocol.ts checkRequest) as logic on the count's bits.
+  const lengthOk = blockOp.not().or(words.ne(0).and(wordsHigh.not()).and(mux(isWrite8, atMost(words, MAX_BYTE_WORDS), atMost(words, MAX_WORDS))));
+  // Address check: inside a region, and offset + words within it; per distinct region size one
+  // compare with a constant, picked by the region number.
+  const region = busAddr.slice(L.addrBits - 1, L.regionShift).named('region');
+  const offset = busAddr.slice(L.regionShift - 1, 0);
+  const end = offset.zext(L.regionShift + 1).add(words.zext(L.regionShift + 1)).trunc(L.regionShift + 1).named('frame_end');
+  const sizes = [...new Set(L.regionWords.filter((w) => w !== undefined))];
+  const fits = sizes.map((size) => L.regionWords.map((w, r) => (w === size ? region.eq(r) : undefined)).filter((v): v is Value => v !== undefined)
+    .reduce((a, b) => a.or(b)).and(atMost(end, size))).reduce((a, b) => a.or(b));
+  // Registered in the check state (the header is stable from then on): keeps the add and
+  // compares out of exec's decision path.
   const addressOk = m.reg('address_ok', Bool, { init: 0 });
-  const isOp = (name: keyof typeof OPCODES): Value => op.eq(OPCODES[name]);
-  const opKnown = Object.values(OPCODES).map((v) => op.eq(v)).reduce((a, b) => a.or(b));
-  const isWrite8 = isOp('WRITE8');
-  const writeOp = isOp('WRITE').or(isWrite8);
-  const blockOp = writeOp.or(isOp('READ'));
-  const lengthOk = blockOp.not().or(words.ge(1).and(words.le(mux(isWrite8, lit(MAX_BYTE_WORDS, UInt(16)), lit(MAX_WORDS, UInt(16))))));
-  // WRITE: 4 payload bytes per word; WRITE8: 1.
-  const payloadLastOf = mux(isWrite8, frameWords.zext(wordBits + 2), cat(frameWords, lit(0, UInt(2)))).sub(1).trunc(countBits);
-  const payloadLast = m.reg('payload_last', UInt(countBits), { init: 0 });
 
   const f = m.fsm('link', [
-    'idle', 'header', 'check', 'decode', 'payload', 'crc', 'drain', 'exec', 'wr_fetch', 'wr_collect', 'wr_bus', 'start_bus',
+    'idle', 'header', 'check', 'payload', 'crc', 'drain', 'exec', 'wr_fetch', 'wr_collect', 'wr_bus',
     'reply_sync', 'reply_status', 'reply_len0', 'reply_len1', 'rd_fetch', 'rd_wait', 'rd_byte', 'reply_crc0', 'reply_crc1',
   ] as const);
 
   // Inter-byte timer: runs inside a frame, restarts on every byte.
   const inFrame = f.is('header').or(f.is('payload')).or(f.is('crc')).or(f.is('drain'));
-  const timedOut = gap.eq(p.timeoutCycles);
-  m.when(byteIn.or(inFrame.not()), () => gap.set(0)).otherwise(() => gap.set(gap.add(1).trunc(gap.width)));
+  const timedOut = gap.bit(gapBits);
+  m.when(byteIn.or(inFrame.not()), () => gap.set(gapStart)).otherwise(() => gap.set(inc(gap)));
 
-  const reply = (code: number | Value, dataWords: number | Value): void => {
+  /** Starts a reply; `keepWords`: its data words are already in `words` (READ), else none. */
+  const reply = (code: number | Value, keepWords = false): void => {
     status.set(code);
-    replyWords.set(typeof dataWords === 'number' ? dataWords : dataWords.trunc(replyBits));
+    if (!keepWords) words.set(0);
     f.goto('reply_sync');
   };
   const dropOnTimeout = (): void => {
-    m.when(timedOut, () => reply(STATUS_CODES.TIMEOUT, 0));
+    m.when(timedOut, () => reply(STATUS_CODES.TIMEOUT));
   };
   /** Sends `value`; on acceptance runs `then` (and folds the byte into the CRC unless told not to). */
   const send = (value: Value | number, then: () => void, opts: { crc?: boolean } = {}): void => {
@@ -160,31 +188,38 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   f.state('idle', () => m.when(byteIn.and(rxByte.eq(REQUEST_SYNC)), () => {
     crc.set(CRC_INIT);
     count.set(0);
+    addrHigh.set(0);
+    wordsHigh.set(0);
     f.goto('header');
   }));
+  // Header byte i: opcode (0), address (1..4), words (5, 6).
   f.state('header', () => {
     m.when(byteIn, () => {
       crc.set(crcStep);
-      header.set(cat(rxByte, header.slice(headerBits - 1, 8)));
-      count.set(inc(count));
+      count.set(countNext);
+      m.when(count.eq(0), () => { for (const [flag, code] of opFlags) flag.set(rxByte.eq(code)); });
+      for (let k = 0; k < 4; k++) {
+        const b = fieldByte(busAddr, k, rxByte);
+        m.when(count.eq(1 + k), () => {
+          if (b.value) busAddr.set(b.value);
+          if (b.over) addrHigh.set(addrHigh.or(b.over));
+        });
+      }
+      for (let k = 0; k < 2; k++) {
+        const b = fieldByte(words, k, rxByte);
+        m.when(count.eq(5 + k), () => {
+          if (b.value) words.set(b.value);
+          if (b.over) wordsHigh.set(wordsHigh.or(b.over));
+        });
+      }
       m.when(count.eq(REQUEST_HEADER_BYTES - 2), () => f.goto('check'));
     }).otherwise(dropOnTimeout);
   });
-  // Two cycles after the header (bytes are far apart): 'check' registers the verdicts, 'decode'
-  // acts on them, so no compare sits in front of the state and status registers.
-  const opKnownQ = m.reg('op_known', Bool, { init: 0 });
-  const lengthOkQ = m.reg('length_ok', Bool, { init: 0 });
   f.state('check', () => {
-    addressOk.set(highClear.and(inRegions).and(end.le(limit)));
-    opKnownQ.set(opKnown);
-    lengthOkQ.set(lengthOk);
-    payloadLast.set(payloadLastOf);
+    addressOk.set(addrHigh.not().and(fits));
     count.set(0);
-    f.goto('decode');
-  });
-  f.state('decode', () => {
-    m.when(opKnownQ.not(), () => { status.set(STATUS_CODES.BAD_OPCODE); f.goto('drain'); })
-      .elseWhen(lengthOkQ.not(), () => { status.set(STATUS_CODES.BAD_LENGTH); f.goto('drain'); })
+    m.when(opKnown.not(), () => { status.set(STATUS_CODES.BAD_OPCODE); f.goto('drain'); })
+      .elseWhen(lengthOk.not(), () => { status.set(STATUS_CODES.BAD_LENGTH); f.goto('drain'); })
       .elseWhen(writeOp, () => f.goto('payload'))
       .otherwise(() => f.goto('crc'));
   });
@@ -192,37 +227,34 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
     m.when(byteIn, () => {
       crc.set(crcStep);
       buf.write(count.trunc(bufAddrBits), rxByte, 1);
-      count.set(inc(count));
-      m.when(count.eq(payloadLast), () => { count.set(0); f.goto('crc'); });
+      count.set(countNext);
+      m.when(lastByte, () => { count.set(0); f.goto('crc'); });
     }).otherwise(dropOnTimeout);
   });
   f.state('crc', () => {
     m.when(byteIn, () => {
       crc.set(crcStep);   // over the whole frame including its CRC, a good frame leaves 0
-      count.set(inc(count));
-      m.when(count.eq(1), () => f.goto('exec'));
+      count.set(countNext);
+      m.when(count.bit(0), () => f.goto('exec'));
     }).otherwise(dropOnTimeout);
   });
-  f.state('drain', () => m.when(timedOut, () => reply(status, 0)));
+  f.state('drain', () => m.when(timedOut, () => reply(status)));
   f.state('exec', () => {
-    busAddr.set(base);
-    wordIdx.set(0);
     count.set(0);
-    const needsIdle = blockOp.and(region.ne(0)).or(isOp('START'));
-    m.when(crc.ne(0), () => reply(STATUS_CODES.BAD_CRC, 0))
-      .elseWhen(blockOp.and(addressOk.not()), () => reply(STATUS_CODES.BAD_ADDRESS, 0))
-      .elseWhen(needsIdle.and(busy), () => reply(STATUS_CODES.BUSY, 0))
+    const needsIdle = blockOp.and(region.ne(0)).or(isStart);
+    m.when(crc.ne(0), () => reply(STATUS_CODES.BAD_CRC))
+      .elseWhen(blockOp.and(addressOk.not()), () => reply(STATUS_CODES.BAD_ADDRESS))
+      .elseWhen(needsIdle.and(busy), () => reply(STATUS_CODES.BUSY))
       .elseWhen(writeOp, () => f.goto('wr_fetch'))
-      .elseWhen(isOp('START'), () => { shiftWord.set(0); f.goto('start_bus'); })   // a clear is the flip-flops' free sync reset
-      .elseWhen(isOp('READ'), () => reply(STATUS_CODES.OK, words))
-      .elseWhen(isOp('STATUS'), () => reply(STATUS_CODES.OK, STATUS_WORDS))
-      .otherwise(() => reply(STATUS_CODES.OK, PING_WORDS));   // PING
+      .elseWhen(isStart, () => { busAddr.set(CSR.CTRL); shiftWord.set(0); f.goto('wr_bus'); })   // a clear is the flip-flops' free sync reset
+      .elseWhen(isRead, () => reply(STATUS_CODES.OK, true))
+      .elseWhen(isStatus, () => { busAddr.set(STATUS_ADDRESS); words.set(STATUS_WORDS); reply(STATUS_CODES.OK, true); })
+      .otherwise(() => { words.set(PING_WORDS); reply(STATUS_CODES.OK, true); });   // PING
   });
 
   // WRITE: each word's four bytes come out of the buffer (a read, then its data a cycle later),
   // least significant first, then the word goes out on the bus. WRITE8: one byte, zero-extended.
-  const bufRead = mux(isWrite8, wordIdx.trunc(bufAddrBits), cat(wordIdx.trunc(bufAddrBits - 2), count.slice(1, 0)));
-  const bufData = buf.read(bufRead, { enable: f.is('wr_fetch') });
+  const bufData = buf.read(count.trunc(bufAddrBits), { enable: f.is('wr_fetch') });
   const shiftIn = cat(bufData, shiftWord.slice(31, 8)).named('shift_in');
   f.state('wr_fetch', () => f.goto('wr_collect'));
   f.state('wr_collect', () => {
@@ -231,23 +263,17 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
       f.goto('wr_bus');
     }).otherwise(() => {
       shiftWord.set(shiftIn);
-      count.set(inc(count));
-      m.when(count.slice(1, 0).eq(3), () => f.goto('wr_bus')).otherwise(() => f.goto('wr_fetch'));
+      m.when(count.slice(1, 0).eq(3), () => f.goto('wr_bus')).otherwise(() => { count.set(countNext); f.goto('wr_fetch'); });
     });
   });
+  // Also START's single write of CTRL.
   f.state('wr_bus', () => {
     reqValid.set(1);
     reqWrite.set(1);
     m.when(reqReady, () => {
-      count.set(0);
-      m.when(lastWord.eq(frameWords), () => reply(STATUS_CODES.OK, 0))
-        .otherwise(() => { wordIdx.set(inc(wordIdx)); f.goto('wr_fetch'); });
+      count.set(countNext);
+      m.when(isStart.or(lastByte), () => reply(STATUS_CODES.OK)).otherwise(() => f.goto('wr_fetch'));
     });
-  });
-  f.state('start_bus', () => {
-    reqValid.set(1);
-    reqWrite.set(1);
-    m.when(reqReady, () => reply(STATUS_CODES.OK, 0));
   });
 
   // The reply: sync, status, words, data words (READ/STATUS from the bus, PING from constants), CRC.
@@ -257,17 +283,15 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
     send(REPLY_SYNC, () => f.goto('reply_status'), { crc: false });
   });
   f.state('reply_status', () => send(status.zext(8), () => f.goto('reply_len0')));
-  f.state('reply_len0', () => send(replyWords.zext(8), () => f.goto('reply_len1')));
+  f.state('reply_len0', () => send(words.trunc(8), () => f.goto('reply_len1')));
   f.state('reply_len1', () => send(0, () => {   // replies carry at most MAX_WORDS < 256 words
-    wordIdx.set(0);
-    m.when(replyWords.eq(0), () => f.goto('reply_crc0')).otherwise(() => f.goto('rd_fetch'));
+    m.when(words.eq(0), () => f.goto('reply_crc0')).otherwise(() => f.goto('rd_fetch'));
   }));
-  // PING's data are constants: byte k of word i straight from a 16-entry table (8 LUT4s).
+  // PING's data are constants: byte k of word i straight from a 12-entry table.
   const pingBytes = [PROTOCOL_WORD, L.configId >>> 0, MAX_WORDS].flatMap((w) => [0, 8, 16, 24].map((sh) => lit((w >>> sh) & 0xff, UInt(8))));
-  const pingByte = select(cat(wordIdx.slice(1, 0), count.slice(1, 0)), pingBytes, lit(0, UInt(8))).named('ping_byte');
+  const pingByte = select(count.slice(3, 0), pingBytes, lit(0, UInt(8))).named('ping_byte');
   f.state('rd_fetch', () => {
-    count.set(0);
-    m.when(isOp('PING'), () => f.goto('rd_byte')).otherwise(() => {
+    m.when(isPing, () => f.goto('rd_byte')).otherwise(() => {
       reqValid.set(1);
       m.when(reqReady, () => f.goto('rd_wait'));
     });
@@ -276,13 +300,10 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
     shiftWord.set(respRdata);
     f.goto('rd_byte');
   }));
-  f.state('rd_byte', () => send(mux(isOp('PING'), pingByte, shiftWord.slice(7, 0)), () => {
+  f.state('rd_byte', () => send(mux(isPing, pingByte, shiftWord.slice(7, 0)), () => {
     shiftWord.set(shiftIn);   // the top byte is don't-care here; sharing the write path's shift saves a source
-    count.set(inc(count));
-    m.when(count.slice(1, 0).eq(3), () => {
-      m.when(lastWord.eq(replyWords), () => f.goto('reply_crc0'))
-        .otherwise(() => { wordIdx.set(inc(wordIdx)); f.goto('rd_fetch'); });
-    });
+    count.set(countNext);
+    m.when(lastByte, () => f.goto('reply_crc0')).elseWhen(count.slice(1, 0).eq(3), () => f.goto('rd_fetch'));
   }));
   f.state('reply_crc0', () => send(crc.slice(15, 8), () => f.goto('reply_crc1'), { crc: false }));
   f.state('reply_crc1', () => send(crc.slice(7, 0), () => f.goto('idle'), { crc: false }));
