@@ -209,7 +209,8 @@ export function toolRows(input: ReportInput): string[][] {
   const h = data('harness-speed');
   if (h) {
     rows.push(['Verilator build, cold (empty cache)', `${num(field(h, 'coldBuildS'), 2)} s`, 'harness-speed']);
-    rows.push(['Verilator build, warm (cache hit)', `${num(field(h, 'warmBuildS'), 3)} s`, 'harness-speed']);
+    const warm = field(h, 'warmBuildS');
+    rows.push(['Verilator build, warm (cache hit)', warm === undefined ? '-' : `${num(warm * 1000, 1)} ms`, 'harness-speed']);
     rows.push(['simulated cycles/s: pure C++ / sync from JS / batched', `${num(field(h, 'cppCyclesPerS'))} / ${num(field(h, 'syncCheckedCyclesPerS'))} / ${num(field(h, 'batchedCyclesPerS'))}`, 'harness-speed']);
   }
   const em = data('engine-mnist') as Json | undefined;

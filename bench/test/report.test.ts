@@ -47,6 +47,7 @@ describe('report from a fixed results object', () => {
     expect(all).toContainEqual(['prune=0', 'prune', '3 nJ', '99.00 %']);
     expect(all.some((r) => r[0] === 'prune=0.5')).toBe(false);
     expect(toolRows(FIXTURE_INPUT)).toContainEqual(['generator: elaborate + check + emit', '412.5 ms for 12,000 IR cells (median)', 'dsl-elaborate']);
+    expect(toolRows(FIXTURE_INPUT)).toContainEqual(['Verilator build, warm (cache hit)', '12.0 ms', 'harness-speed']);
     expect(toolRows(FIXTURE_INPUT)).toContainEqual(['training images/s: ours against @tensorflow/tfjs (CPU)', '924 against 15.6 (59.2x)', 'train-throughput']);
     console.log(`compared ${all.length} table rows of the report`);
   });
