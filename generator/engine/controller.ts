@@ -75,6 +75,26 @@ export function controllerWidths(c: EngineConfig) {
 
 const bitsFor = (max: number): number => Math.max(1, Math.ceil(Math.log2(max + 1)));
 
+/**
+ * x > K for an unsigned x and a constant K as an AND/OR chain of x's bits. yosys makes every
+ * comparison a carry chain, and a chain whose sum is unused takes an iCE40 logic cell per bit;
+ * against a constant a few LUT4s do (each folds three bits into the running verdict).
+ */
+export function gtConst(x: Value, K: number): Value {
+  if (x.signed) throw new Error('gtConst: x must be unsigned');
+  if (K < 0) return lit(1, Bool);
+  if (K >= 2 ** x.width - 1) return lit(0, Bool);
+  let above: Value = lit(0, Bool);  // x's bits below i exceed K's bits below i
+  for (let i = 0; i < x.width; i++) {
+    const xi = x.bit(i);
+    above = Math.floor(K / 2 ** i) % 2 === 1 ? xi.and(above) : xi.or(above);
+  }
+  return above;
+}
+/** x >= K, x < K for an unsigned x and a constant K (see gtConst). */
+export const geConst = (x: Value, K: number): Value => gtConst(x, K - 1);
+export const ltConst = (x: Value, K: number): Value => gtConst(x, K - 1).not();
+
 export const Controller = defineModule('sd_controller', (m, p: ControllerParams) => {
   const { clk, rst } = m.clockAndReset();
   const c = p.config;
@@ -220,7 +240,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const oyRow = m.reg('oy_row', UInt(aa), { init: 0 });  // oy * stride * W
   // Pixels of the tile being tapped (a partial tile at the row end) and its MACs per tap = its drain length.
   const colsLeft = outW.sub(ox0).trunc(d).named('cols_left');
-  const lastCols = colsLeft.gt(Q).not().named('last_cols');  // the row's last pixel tile
+  const lastCols = gtConst(colsLeft, Q).not().named('last_cols');  // the row's last pixel tile
   const cols = mux(lastCols, colsLeft, Q).resize(colBits).named('cols_now');
   const tileMacs = lanes.mul(cols).resize(bitsFor(P * Q)).named('tile_macs');
   // Tile-start products as running sums: bBase + o0 * bpo and o0 * outH*outW, stepped per lane in tinit.
@@ -252,17 +272,17 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const checks: [Value, number][] = [
     [kindOk.not(), ERROR_CODES.unknownKind],
     [C.eq(0).or(H.eq(0)).or(W.eq(0)), ERROR_CODES.shape],
-    [actIn.add(inBytes).gt(actBytes), ERROR_CODES.address],
+    [gtConst(actIn.add(inBytes), actBytes), ERROR_CODES.address],
     [isPool.and(O.ne(C).or(outH.ne(H.srl(1))).or(outW.ne(W.srl(1))).or(outH.eq(0)).or(outW.eq(0)).or(isFinal)), ERROR_CODES.shape],
     // The RTL runs stride 1 and 2 and padding 0 and 1 (the address generator's range).
-    [isPool.not().and(stride.eq(0).or(stride.gt(2)).or(padding.gt(1))), ERROR_CODES.shape],
+    [isPool.not().and(stride.eq(0).or(gtConst(stride, 2)).or(gtConst(padding, 1))), ERROR_CODES.shape],
     [isPool.not().and(isLinear).and(H.ne(1).or(W.ne(1)).or(stride.ne(1)).or(padding.ne(0))), ERROR_CODES.shape],
     [isPool.not().and(convOk(H, outH).and(convOk(W, outW)).not()), ERROR_CODES.shape],
     [isPool.not().and(O.eq(0).or(rowsOk.not()).or(G.eq(0))), ERROR_CODES.shape],
-    ...(sd ? [[isPool.not().and(bpo.eq(0).or(bpo.gt(2 ** c.blockIndexBits))), ERROR_CODES.shape] as [Value, number]] : []),
-    [isPool.not().and(chanEnd.gt(c.biasDepth).or(isFinal.not().and(chanEnd.gt(c.quantDepth)))), ERROR_CODES.address],
-    ...(sd ? [[isPool.not().and(bBase.add(bNeed).gt(c.bDepth)), ERROR_CODES.address] as [Value, number]] : []),
-    [mux(isFinal, outCount.gt(c.logitsDepth), actOut.add(outCount).gt(actBytes)), ERROR_CODES.address],
+    ...(sd ? [[isPool.not().and(bpo.eq(0).or(gtConst(bpo, 2 ** c.blockIndexBits))), ERROR_CODES.shape] as [Value, number]] : []),
+    [isPool.not().and(gtConst(chanEnd, c.biasDepth).or(isFinal.not().and(gtConst(chanEnd, c.quantDepth)))), ERROR_CODES.address],
+    ...(sd ? [[isPool.not().and(gtConst(bBase.add(bNeed), c.bDepth)), ERROR_CODES.address] as [Value, number]] : []),
+    [mux(isFinal, gtConst(outCount, c.logitsDepth), gtConst(actOut.add(outCount), actBytes)), ERROR_CODES.address],
   ];
   const checkCode = checks.reduceRight<Value>((acc, [bad, codeValue]) => mux(bad, codeValue, acc), lit(0, UInt(3))).named('check_code');
 
@@ -576,11 +596,11 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   });
   fsm.state('next', () => {
     k.set(0);
-    m.when(descPtr.add(DW).gt(c.descDepth), () => fail(ERROR_CODES.address)).otherwise(() => fsm.goto('fetch'));
+    m.when(gtConst(descPtr.add(DW), c.descDepth), () => fail(ERROR_CODES.address)).otherwise(() => fsm.goto('fetch'));
   });
   desc.addr.set(descPtr.add(k).trunc(cw.descAddr));
   fsm.state('fetch', () => {
-    m.when(k.lt(DW), () => {
+    m.when(ltConst(k, DW), () => {
       desc.re.set(1);
       inc.descReads.set(1);
       progress.set(1);
@@ -620,7 +640,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     k.set(0);
     fsm.goto('tinit');
   });
-  const laneCount = mux(groupEnd.sub(o0).trunc(d + 1).gt(P), P, groupEnd.sub(o0).trunc(d + 1)).resize(laneBits).named('lane_count');
+  const laneCount = mux(gtConst(groupEnd.sub(o0).trunc(d + 1), P), P, groupEnd.sub(o0).trunc(d + 1)).resize(laneBits).named('lane_count');
   const chan = chanBase.add(o0).add(k).named('chan_addr');
   bias.addr.set(chan.trunc(cw.biasAddr));
   quant.addr.set(chan.trunc(cw.quantAddr));
@@ -660,7 +680,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   });
   fsm.state('wstart', () => {
     selStart.set(1);
-    if (sd) m.when(idxPtr.ge(c.idxDepth), () => fail(ERROR_CODES.address)).otherwise(() => fsm.goto('wcount'));
+    if (sd) m.when(geConst(idxPtr, c.idxDepth), () => fail(ERROR_CODES.address)).otherwise(() => fsm.goto('wcount'));
     else fsm.goto('wcount');
   });
   // Rows a walk skips: rows - the group's count (in wcount still on the IDX read port).
@@ -672,12 +692,12 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
       const cnt = idx!.data.slice(d - 1, 0);
       count.set(cnt);
       inc.rowsSkipped.set(skippedPerWalk);
-      m.when(idxPtr.add(cnt).ge(c.idxDepth).or(ceTile.add(cnt).gt(c.ceDepth)), () => fail(ERROR_CODES.address))
+      m.when(geConst(idxPtr.add(cnt), c.idxDepth).or(gtConst(ceTile.add(cnt), c.ceDepth)), () => fail(ERROR_CODES.address))
         .elseWhen(cnt.eq(0), () => fsm.goto('wempty'))
         .otherwise(() => fsm.goto('wrow'));
     } else {
       count.set(rows);
-      m.when(ceTile.add(rows).gt(c.wDepth), () => fail(ERROR_CODES.address)).otherwise(() => fsm.goto('wrow'));
+      m.when(gtConst(ceTile.add(rows), c.wDepth), () => fail(ERROR_CODES.address)).otherwise(() => fsm.goto('wrow'));
     }
   });
   fsm.state('wrow', () => nextRow());
