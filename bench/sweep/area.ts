@@ -2,7 +2,7 @@
  * Area of an engine configuration: the engine top in the scan wrapper (as `make fpga` builds it, so
  * the numbers compare with docs/fpga.md), yosys synth_ice40 for the iCEBreaker's UP5K (DSP and
  * SPRAM inference on), cell counts from `stat -json`. Results are cached under build/bench/sweeps/area/
- * by configuration hash and a hash of the generator and FPGA sources (the area changes with them),
+ * by configuration hash and a hash of the generator sources and the FPGA files the netlist depends on,
  * because two sweeps synthesize the same configuration (the default).
  */
 import { createHash } from 'node:crypto';
@@ -37,21 +37,27 @@ export const AREA_BOARD = 'icebreaker';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** SHA-256 over the TypeScript sources that decide the netlist (generator/, fpga/; tests excluded). */
+/** The FPGA-side sources the synthesized netlist depends on (the rest of fpga/ is the board link and flow). */
+const FPGA_SOURCES = ['fpga/synth.ts', 'fpga/tops.ts', 'fpga/boards.ts', 'fpga/board/scan-wrapper.ts', 'fpga/board/reset.ts'];
+
+/** SHA-256 over the TypeScript sources that decide the netlist (generator/ without tests, FPGA_SOURCES). */
 export function rtlSourceHash(): string {
   const h = createHash('sha256');
+  const add = (path: string): void => {
+    h.update(`${path.slice(REPO.length)}\n`).update(readFileSync(path));
+  };
   const walk = (dir: string): void => {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, e.name);
       if (e.isDirectory()) {
         if (e.name !== 'test') walk(path);
       } else if (e.name.endsWith('.ts')) {
-        h.update(`${path.slice(REPO.length)}\n`).update(readFileSync(path));
+        add(path);
       }
     }
   };
   walk(join(REPO, 'generator'));
-  walk(join(REPO, 'fpga'));
+  for (const f of FPGA_SOURCES) if (existsSync(join(REPO, f))) add(join(REPO, f));
   return h.digest('hex');
 }
 
