@@ -55,7 +55,9 @@ export function lineChart(o: ChartOptions): string {
   const extent = (k: 0 | 1): [number, number] => {
     const vs = all.map((p) => p[k]);
     const lo = Math.min(...vs), hi = Math.max(...vs);
-    return lo === hi ? [lo - 1, hi + 1] : [lo, hi];
+    // A small margin keeps the extreme points off the axes.
+    const pad = 0.04 * (hi - lo);
+    return lo === hi ? [lo - 1, hi + 1] : [lo - pad, hi + pad];
   };
   const [x0, x1] = o.xRange ?? extent(0);
   const [y0, y1] = o.yRange ?? extent(1);
