@@ -7,11 +7,11 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Rng } from '../../common/rng.js';
-import { elaborate } from '../../generator/dsl/index.js';
+import { UInt, cat, defineModule, elaborate } from '../../generator/dsl/index.js';
 import { emitVerilog } from '../../generator/emit/index.js';
 import { loadConfig } from '../../sw/engine/config.js';
 import { Simulation, fromEmitted } from '../../verif/index.js';
-import { UartBridge } from '../board/uart-bridge.js';
+import { UartBridge, atMost } from '../board/uart-bridge.js';
 import { SimulatedUart } from '../host/board-sim.js';
 import { crc16 } from '../link/crc.js';
 import { MAX_BYTE_WORDS, MAX_WORDS, OPCODES, STATUS_CODES, encodeRequest, linkLayout, maxWordsOf, statusName, type LinkLayout } from '../link/protocol.js';
@@ -32,6 +32,38 @@ describe('CRC-16/CCITT-FALSE', () => {
     expect(crc16([...msg, c >> 8, c & 0xff])).toBe(0);
     console.log('compared 3 CRC values with the CRC-16/CCITT-FALSE catalogue check value and the residue rule');
   });
+});
+
+describe('compare with a constant as logic (atMost)', () => {
+  // Constants at the edges (0, all ones, beyond the width), powers of two and the region sizes
+  // the bridge checks (192 is the 3-word B region).
+  const CONSTANTS = [0, 1, 16, 32, 63, 64, 192, 255, 256, 511, 1000, 1023, 5000];
+  const BITS = 10;
+  const AtMostAll = defineModule('at_most_all', (m) => {
+    const x = m.input('x', UInt(BITS));
+    const le = m.output('le', UInt(CONSTANTS.length));
+    le.set(cat(...CONSTANTS.map((c) => atMost(x, c)).reverse()));
+    return { x, le };
+  });
+
+  test('every 10-bit value against every constant, as x <= c', async () => {
+    const sim = await Simulation.create(fromEmitted(emitVerilog(elaborate(AtMostAll())), { echo: false }));
+    try {
+      const wrong: string[] = [];
+      for (let x = 0; x < 2 ** BITS; x++) {
+        sim.set('x', x);
+        sim.eval();
+        const got = Number(sim.get('le'));
+        CONSTANTS.forEach((c, i) => {
+          if (((got >> i) & 1) !== (x <= c ? 1 : 0) && wrong.length < 5) wrong.push(`x ${x}, c ${c}: got ${(got >> i) & 1}`);
+        });
+      }
+      expect(wrong).toEqual([]);
+      console.log(`compared ${2 ** BITS * CONSTANTS.length} atMost outputs with x <= c (all ${2 ** BITS} values of x, ${CONSTANTS.length} constants)`);
+    } finally {
+      sim.close();
+    }
+  }, 120_000);
 });
 
 /** Host-bus memory with the engine's timing rules, stepped with the simulation. */
