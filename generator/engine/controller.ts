@@ -220,11 +220,15 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   // Layer products, saturated at 2^(d+1) - 1 (above every memory size, so the checks' comparisons
   // keep their outcome; a layer that passes them has every product below its memory size).
   const satBits = d + 1;
-  const inBytes = m.reg('in_bytes', UInt(satBits), { init: 0 });
-  const outCount = m.reg('out_count', UInt(satBits), { init: 0 });
+  // Address checks of products used nowhere else are decided as their product leaves the
+  // multiplier (check1) and kept as one bit each, not as the product.
+  const inBytesBad = m.reg('in_bytes_bad', Bool, { init: 0 });
+  const outBad = m.reg('out_bad', Bool, { init: 0 });
+  const bNeedBad = m.reg('b_need_bad', Bool, { init: 0 });
+  // Outputs of the final layer for the argmax pass (at most logitsDepth once the checks pass).
+  const outCount = m.reg('out_count', UInt(bitsFor(c.logitsDepth)), { init: 0 });
   const planeSize = m.reg('plane_size', UInt(satBits), { init: 0 });
   const inPlane = m.reg('in_plane', UInt(satBits), { init: 0 });
-  const bNeed = m.reg('b_need', UInt(satBits), { init: 0 });
   // A conv3 row's channel plane is c * H*W, a conv1/linear row's (inputs 3r..3r+2) r * 3*H*W.
   const rowFactor = m.reg('row_factor', UInt(aa), { init: 0 });
   const o0 = m.reg('o0', UInt(d + 1), { init: 0 });
@@ -272,7 +276,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const checks: [Value, number][] = [
     [kindOk.not(), ERROR_CODES.unknownKind],
     [C.eq(0).or(H.eq(0)).or(W.eq(0)), ERROR_CODES.shape],
-    [gtConst(actIn.add(inBytes), actBytes), ERROR_CODES.address],
+    [inBytesBad, ERROR_CODES.address],
     [isPool.and(O.ne(C).or(outH.ne(H.srl(1))).or(outW.ne(W.srl(1))).or(outH.eq(0)).or(outW.eq(0)).or(isFinal)), ERROR_CODES.shape],
     // The RTL runs stride 1 and 2 and padding 0 and 1 (the address generator's range).
     [isPool.not().and(stride.eq(0).or(gtConst(stride, 2)).or(gtConst(padding, 1))), ERROR_CODES.shape],
@@ -281,8 +285,8 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     [isPool.not().and(O.eq(0).or(rowsOk.not()).or(G.eq(0))), ERROR_CODES.shape],
     ...(sd ? [[isPool.not().and(bpo.eq(0).or(gtConst(bpo, 2 ** c.blockIndexBits))), ERROR_CODES.shape] as [Value, number]] : []),
     [isPool.not().and(gtConst(chanEnd, c.biasDepth).or(isFinal.not().and(gtConst(chanEnd, c.quantDepth)))), ERROR_CODES.address],
-    ...(sd ? [[isPool.not().and(gtConst(bBase.add(bNeed), c.bDepth)), ERROR_CODES.address] as [Value, number]] : []),
-    [mux(isFinal, gtConst(outCount, c.logitsDepth), gtConst(actOut.add(outCount), actBytes)), ERROR_CODES.address],
+    ...(sd ? [[isPool.not().and(bNeedBad), ERROR_CODES.address] as [Value, number]] : []),
+    [outBad, ERROR_CODES.address],
   ];
   const checkCode = checks.reduceRight<Value>((acc, [bad, codeValue]) => mux(bad, codeValue, acc), lit(0, UInt(3))).named('check_code');
 
@@ -531,7 +535,6 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const poolR = m.reg('pool_r', UInt(2), { init: 0 });
   const poolRow = m.reg('pool_row', UInt(aa + 2), { init: 0 });    // address of (ch, 2y, 0)
   const poolChan = m.reg('pool_chan', UInt(aa + 2), { init: 0 });  // address of (ch, 0, 0)
-  const poolOut = m.reg('pool_out', UInt(aa + 1), { init: 0 });    // address of the output being read
   const poolRead = fsm.is('pool').named('pool_read');
   const poolAddr = poolRow.add(poolX.shl(1)).add(mux(poolR.bit(1), W, 0)).add(poolR.bit(0)).resize(aa).named('pool_addr');
   const bankBits = bankBitsOf(Q);
@@ -540,21 +543,15 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const poolTag = m.reg('pool_tag', UInt(2), { init: 0 });
   const poolTagValid = m.reg('pool_tag_valid', Bool, { init: 0 });
   const poolBankQ = m.reg('pool_bank_q', UInt(Math.max(1, bankBits)), { init: 0 });
-  const poolOutQ = m.reg('pool_out_q', UInt(aa + 1), { init: 0 });
   poolTag.set(poolR);
   poolTagValid.set(poolRead);
   poolBankQ.set(poolBank.resize(poolBankQ.width));
-  poolOutQ.set(poolOut);
   const poolData = bankBits > 0 ? select(poolBankQ, actRdata) : actRdata[0]!;
-  const xs = Array.from({ length: 3 }, (_, i) => {
-    const r = m.reg(`pool_x${i}`, SInt(8), { init: 0 });
-    m.when(poolTagValid.and(poolTag.eq(i)), () => r.set(poolData));
-    return r;
-  });
-  const lastWindow = poolTagValid.and(poolTag.eq(3));
-  const mp = m.instance('maxpool', MaxPool2(), { clk, rst, in_valid: lastWindow, x0: xs[0]!, x1: xs[1]!, x2: xs[2]!, x3: poolData });
-  const poolWriteAddr = m.reg('pool_waddr', UInt(aa + 1), { init: 0 });
-  poolWriteAddr.set(poolOutQ);
+  // The window's four values stream into the max-pool unit as they are read.
+  const mp = m.instance('maxpool', MaxPool2(), { clk, rst, in_valid: poolTagValid, in_first: poolTag.eq(0), in_last: poolTag.eq(3), x: poolData });
+  // Outputs are written in order, so the write address is a counter stepped by each write.
+  const poolWriteAddr = m.reg('pool_waddr', UInt(aa), { init: 0 });
+  m.when(mp.io.outValid, () => poolWriteAddr.set(poolWriteAddr.add(1).trunc(aa)));
   const poolY8 = mux(mp.io.y.lt(clampLo), clampLo, mp.io.y).named('pool_y_clamped');
 
   // ---- ACT bank ports and the single ACT write port ---------------------------------------
@@ -565,7 +562,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   }
   const drainWrite = requant.io.outValid;
   actWe.set(drainWrite.or(mp.io.outValid));
-  actWaddr.set(mux(mp.io.outValid, poolWriteAddr.trunc(aa), actOut.add(waddrPipe).trunc(aa)));
+  actWaddr.set(mux(mp.io.outValid, poolWriteAddr, actOut.add(waddrPipe).trunc(aa)));
   actWdata.set(mux(mp.io.outValid, poolY8, requant.io.y).asUnsigned());
   m.when(actWe, () => { inc.actWrites.set(1); progress.set(1); });
   m.when(poolRead, () => inc.actReads.set(1)).otherwise(() => inc.actReads.set(actReadCount.resize(inc.actReads.width)));
@@ -615,9 +612,12 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     const sat = product.sat(satBits);
     m.when(k.eq(0), () => inPlane.set(sat));
     m.when(k.eq(1), () => planeSize.set(sat));
-    m.when(k.eq(2), () => inBytes.set(sat));
-    m.when(k.eq(3), () => outCount.set(sat));
-    m.when(k.eq(4), () => bNeed.set(sat));
+    m.when(k.eq(2), () => inBytesBad.set(gtConst(actIn.add(sat), actBytes)));
+    m.when(k.eq(3), () => {
+      outBad.set(mux(isFinal, gtConst(sat, c.logitsDepth), gtConst(actOut.add(sat), actBytes)));
+      outCount.set(sat.resize(outCount.width));
+    });
+    m.when(k.eq(4), () => bNeedBad.set(gtConst(bBase.add(sat), c.bDepth)));
     m.when(k.eq(5), () => rowFactor.set(product.trunc(aa)));
     k.set(k.add(1).trunc(k.width));
     m.when(k.eq(LAYER_PRODUCTS - 1), () => fsm.goto('check2'));
@@ -801,14 +801,13 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     poolR.set(0);
     poolRow.set(actIn.resize(poolRow.width));
     poolChan.set(actIn.resize(poolChan.width));
-    poolOut.set(actOut.resize(poolOut.width));
+    poolWriteAddr.set(actOut.resize(aa));
     fsm.goto('pool');
   });
   fsm.state('pool', () => {
     progress.set(1);
     poolR.set(poolR.add(1).trunc(2));
     m.when(poolR.eq(3), () => {
-      poolOut.set(poolOut.add(1).trunc(poolOut.width));
       m.when(poolX.add(1).trunc(d).ne(outW), () => poolX.set(poolX.add(1).trunc(d))).otherwise(() => {
         poolX.set(0);
         m.when(poolY.add(1).trunc(d).ne(outH), () => {

@@ -1,6 +1,6 @@
 /**
  * Max-pool and argmax units (docs/engine.md "Requantization and pooling").
- * - MaxPool2: the int8 maximum of one 2x2 window per cycle (x0 x1 / x2 x3, row-major), registered.
+ * - MaxPool2: the int8 maximum of one 2x2 window streamed one value per cycle, registered.
  *   Scale and zero point pass through unchanged, so the maximum of the codes is the result.
  * - Argmax: a stream of int32 logits; the index of the largest, ties to the lowest index (a later
  *   value replaces the best only when strictly greater), as `runInt` picks the label.
@@ -11,19 +11,27 @@ export const MAXPOOL_LATENCY = 1;
 
 const max = (a: Value, b: Value): Value => mux(b.gt(a), b, a);
 
+/**
+ * The window's four values arrive one per `in_valid` cycle (`in_first` with the first, `in_last`
+ * with the last); a running maximum keeps one int8 register and one comparator (a whole window at
+ * once took three of each and the values' registers upstream). `y` is the window's maximum the
+ * cycle after its last value (`out_valid`), held until the next value.
+ */
 export const MaxPool2 = defineModule('sd_maxpool2', (m) => {
   m.clockAndReset();
   const inValid = m.input('in_valid', Bool);
-  const xs = Array.from({ length: 4 }, (_, i) => m.input(`x${i}`, SInt(8)));
+  const inFirst = m.input('in_first', Bool);
+  const inLast = m.input('in_last', Bool);
+  const x = m.input('x', SInt(8));
   const outValid = m.output('out_valid', Bool);
   const y = m.output('y', SInt(8));
-  const yQ = m.reg('y_q', SInt(8), { init: 0 });
+  const best = m.reg('max_q', SInt(8), { init: 0 });
   const validQ = m.reg('valid_q', Bool, { init: 0 });
-  yQ.set(max(max(xs[0]!, xs[1]!), max(xs[2]!, xs[3]!)));
-  validQ.set(inValid);
-  y.set(yQ);
+  m.when(inValid, () => best.set(mux(inFirst, x, max(best, x))));
+  validQ.set(inValid.and(inLast));
+  y.set(best);
   outValid.set(validQ);
-  return { inValid, xs, outValid, y };
+  return { inValid, inFirst, inLast, x, outValid, y };
 });
 
 export interface ArgmaxParams {

@@ -35,23 +35,33 @@ describe('pooling units', () => {
     console.log(`compared 3 tools x 2 modules (${pool.top}, ${argmax.top}): 0 warnings, 0 latches`);
   });
 
-  simTest('max-pool equals maxPool2 on every window', fromEmitted(pool.emitted), (sim: Simulation) => {
+  simTest('max-pool equals maxPool2 on every window, streamed with random idle cycles', fromEmitted(pool.emitted), (sim: Simulation) => {
     const seed = 31337;
     const rng = new Rng(seed);
-    const windows: number[][] = [[-128, -128, -128, -128], [127, 127, 127, 127], [-128, 127, -1, 0], [5, 5, -7, 5]];
+    const windows: number[][] = [[-128, -128, -128, -128], [127, 127, 127, 127], [-128, 127, -1, 0], [5, 5, -7, 5], [0, -1, -2, 3]];
     for (let i = 0; i < 3000; i++) windows.push(Array.from({ length: 4 }, () => (rng.int(0, 7) === 0 ? -128 : rng.int(-128, 127))));
     sim.set('rst', 1);
     sim.step();
     sim.set('rst', 0);
+    let idleCycles = 0;
     windows.forEach((xs, i) => {
-      xs.forEach((v, k) => sim.set(`x${k}`, v));
-      sim.set('in_valid', 1);
-      sim.step();
+      xs.forEach((v, k) => {
+        // An idle cycle between values must not disturb the running maximum.
+        while (rng.int(0, 5) === 0) {
+          sim.drive({ in_valid: 0, in_first: rng.int(0, 1), in_last: rng.int(0, 1), x: rng.int(-128, 127) });
+          sim.step();
+          idleCycles++;
+        }
+        sim.drive({ in_valid: 1, in_first: k === 0 ? 1 : 0, in_last: k === 3 ? 1 : 0, x: v });
+        sim.step();
+        if (k < 3) sim.expect('out_valid', 0, `window ${i} value ${k}, seed ${seed}`);
+      });
+      sim.drive({ in_valid: 0, in_first: 0, in_last: 0 });
       const expected = maxPool2(Int8Array.from(xs), [1, 2, 2], (n) => new Int8Array(n)).y[0]!;
       sim.expect('out_valid', 1);
       sim.expect('y', expected, `window ${i} [${xs.join(', ')}], seed ${seed}`);
     });
-    console.log(`compared ${windows.length} 2x2 windows against maxPool2 (seed ${seed})`);
+    console.log(`compared ${windows.length} 2x2 windows streamed with ${idleCycles} idle cycles against maxPool2 (seed ${seed})`);
   });
 
   simTest('argmax: ties to the lowest index, restarts cleanly', fromEmitted(argmax.emitted), (sim: Simulation) => {
