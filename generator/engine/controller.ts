@@ -203,17 +203,22 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   resultOut.set(result);
   const descPtr = m.reg('desc_ptr', UInt(bitsFor(c.descDepth + DW)), { init: 0 });
   const k = m.reg('k', UInt(Math.max(bitsFor(DW), laneBits, bitsFor(c.logitsDepth), bitsFor(LAYER_PRODUCTS)) + 1), { init: 0 });
+  const goto = (target: Parameters<typeof fsm.goto>[0]): void => {
+    leaving.set(1);
+    fsm.goto(target);
+  };
   const fail = (codeValue: number): void => {
     failCode.set(codeValue);
-    fsm.goto('fail');
+    goto('fail');
   };
 
-  // Watchdog: cycles since the last state change or memory access.
+  // Watchdog: cycles since the last state change or memory access. A state change counts in the
+  // cycle that decides it (goto), so the state register is only compared with constants and
+  // yosys may re-encode the state machine.
   const progress = m.wire('progress', Bool, { default: 0 });
-  const stateQ = m.reg('state_seen', UInt(fsm.reg.width), { init: 0 });
-  stateQ.set(fsm.reg);
+  const leaving = m.wire('leaving', Bool, { default: 0 });  // a goto this cycle
   const watchdog = m.reg('watchdog', UInt(WATCHDOG_BITS), { init: 0 });
-  m.when(isIdle.or(progress).or(stateQ.ne(fsm.reg)), () => watchdog.set(0)).otherwise(() => watchdog.set(watchdog.add(1).trunc(WATCHDOG_BITS)));
+  m.when(isIdle.or(progress).or(leaving), () => watchdog.set(0)).otherwise(() => watchdog.set(watchdog.add(1).trunc(WATCHDOG_BITS)));
 
   // ---- layer registers -------------------------------------------------------------------
   const wideBits = (depth: number): number => Math.max(addrBitsOf(depth), d) + 2;
@@ -351,7 +356,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     inc.weightReads.set(1);
     inc.rowsWalked.set(1);
     progress.set(1);
-    fsm.goto('tap');
+    goto('tap');
   });
 
   // B reload: lane 0 is read where the reload starts, lanes 1.. in bload (one per cycle), each
@@ -371,7 +376,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
       k.set(1);
       inc.bReads.set(1);
       progress.set(1);
-      fsm.goto('bload');
+      goto('bload');
     });
   }
   // Continues the walk after a row's last tap (or before the first row).
@@ -392,6 +397,9 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const gapFree = gap.eq(0).named('gap_free');
   const hold = fsm.is('tap').and(slot.eq(0)).and(rowLast).and(tapJ.eq(2)).and(gapFree.not()).named('end_hold');
   const tapOffer = fsm.is('tap').and(slot.eq(0)).and(hold.not()).named('tap_offer');
+  const slotEnd = (tapSlot(2, Q) === 3 ? mux(stride2, slot.eq(2), lit(1, Bool)) : lit(1, Bool)).named('slot_end');
+  // The tap's cycles are over: the next tap takes the next kernel column (S per row).
+  const tapDone = fsm.is('tap').and(hold.not()).and(slotEnd).named('tap_done');
   const emptyIssue = fsm.is('wempty').and(gapFree).named('empty_issue');
   const firstIssue = tapOffer.and(rowFirst).and(tapJ.eq(0)).or(emptyIssue).named('first_issue');
   const endIssue = tapOffer.and(rowLast).and(tapJ.eq(2)).or(emptyIssue).named('end_issue');
@@ -435,7 +443,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   if (sd) {
     const rb = m.instance('rebuild', RebuildEngine({ basis: S, expBits: c.ceExpBits, shiftBits: c.rebuildShiftBits, lanes: P }), {
       clk, rst, cfg_we: cfgWe, cfg_lane: k.sub(1).trunc(Math.max(1, Math.ceil(Math.log2(P)))),
-      cfg_bword: bmem!.data, in_valid: liveTap, in_codes: ce!.data, in_col: tapJ,
+      cfg_bword: bmem!.data, in_valid: liveTap, in_codes: ce!.data, in_next: tapDone,
     });
     laneWeights = rb.io.weights;
     sourceLatency = 2;
@@ -588,12 +596,12 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
       errorFlag.set(0);
       code.set(0);
       result.set(0);
-      fsm.goto('next');
+      goto('next');
     });
   });
   fsm.state('next', () => {
     k.set(0);
-    m.when(gtConst(descPtr.add(DW), c.descDepth), () => fail(ERROR_CODES.address)).otherwise(() => fsm.goto('fetch'));
+    m.when(gtConst(descPtr.add(DW), c.descDepth), () => fail(ERROR_CODES.address)).otherwise(() => goto('fetch'));
   });
   desc.addr.set(descPtr.add(k).trunc(cw.descAddr));
   fsm.state('fetch', () => {
@@ -604,7 +612,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     });
     descWords.forEach((w, i) => m.when(k.eq(i + 1), () => w.set(desc.data)));
     k.set(k.add(1).trunc(k.width));
-    m.when(k.eq(DW), () => { k.set(0); fsm.goto('check1'); });
+    m.when(k.eq(DW), () => { k.set(0); goto('check1'); });
   });
   // check1: the layer products, one per cycle (k = 0..LAYER_PRODUCTS-1) through the multiplier the
   // row fetch uses (one SB_MAC16; the states never overlap).
@@ -620,12 +628,12 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     m.when(k.eq(4), () => bNeedBad.set(gtConst(bBase.add(sat), c.bDepth)));
     m.when(k.eq(5), () => rowFactor.set(product.trunc(aa)));
     k.set(k.add(1).trunc(k.width));
-    m.when(k.eq(LAYER_PRODUCTS - 1), () => fsm.goto('check2'));
+    m.when(k.eq(LAYER_PRODUCTS - 1), () => goto('check2'));
   });
   fsm.state('check2', () => {
-    m.when(checkCode.ne(0), () => { failCode.set(checkCode); fsm.goto('fail'); })
-      .elseWhen(isPool, () => fsm.goto('pinit'))
-      .otherwise(() => fsm.goto('linit'));
+    m.when(checkCode.ne(0), () => { failCode.set(checkCode); goto('fail'); })
+      .elseWhen(isPool, () => goto('pinit'))
+      .otherwise(() => goto('linit'));
   });
 
   // MAC layer.
@@ -638,7 +646,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     nextBTile.set(bBase.resize(cw.bAddr));
     nextO0Plane.set(0);
     k.set(0);
-    fsm.goto('tinit');
+    goto('tinit');
   });
   const laneCount = mux(gtConst(groupEnd.sub(o0).trunc(d + 1), P), P, groupEnd.sub(o0).trunc(d + 1)).resize(laneBits).named('lane_count');
   const chan = chanBase.add(o0).add(k).named('chan_addr');
@@ -676,12 +684,12 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     pixOff.set(0);
     heldValid.set(0);
     k.set(k.add(1).trunc(k.width));
-    m.when(k.eq(laneCount), () => fsm.goto('wstart'));
+    m.when(k.eq(laneCount), () => goto('wstart'));
   });
   fsm.state('wstart', () => {
     selStart.set(1);
-    if (sd) m.when(geConst(idxPtr, c.idxDepth), () => fail(ERROR_CODES.address)).otherwise(() => fsm.goto('wcount'));
-    else fsm.goto('wcount');
+    if (sd) m.when(geConst(idxPtr, c.idxDepth), () => fail(ERROR_CODES.address)).otherwise(() => goto('wcount'));
+    else goto('wcount');
   });
   // Rows a walk skips: rows - the group's count (in wcount still on the IDX read port).
   const walkCount = sd ? mux(fsm.is('wcount'), idx!.data.slice(d - 1, 0), count) : count;
@@ -693,11 +701,11 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
       count.set(cnt);
       inc.rowsSkipped.set(skippedPerWalk);
       m.when(geConst(idxPtr.add(cnt), c.idxDepth).or(gtConst(ceTile.add(cnt), c.ceDepth)), () => fail(ERROR_CODES.address))
-        .elseWhen(cnt.eq(0), () => fsm.goto('wempty'))
-        .otherwise(() => fsm.goto('wrow'));
+        .elseWhen(cnt.eq(0), () => goto('wempty'))
+        .otherwise(() => goto('wrow'));
     } else {
       count.set(rows);
-      m.when(gtConst(ceTile.add(rows), c.wDepth), () => fail(ERROR_CODES.address)).otherwise(() => fsm.goto('wrow'));
+      m.when(gtConst(ceTile.add(rows), c.wDepth), () => fail(ERROR_CODES.address)).otherwise(() => goto('wrow'));
     }
   });
   fsm.state('wrow', () => nextRow());
@@ -711,13 +719,12 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     });
   };
   fsm.state('tap', () => {
-    const slotEnd = tapSlot(2, Q) === 3 ? mux(stride2, slot.eq(2), lit(1, Bool)) : lit(1, Bool);
     m.when(hold.not(), () => {
       slot.set(mux(slotEnd, 0, slot.add(1).trunc(2)));
       m.when(slotEnd, () => {
         m.when(tapJ.ne(2), () => tapJ.set(tapJ.add(1).trunc(2)))
           .elseWhen(rowLast, () => {
-            m.when(lastTile, () => fsm.goto('oflush')).otherwise(() => { advanceTile(); nextRow(); });
+            m.when(lastTile, () => goto('oflush')).otherwise(() => { advanceTile(); nextRow(); });
           })
           .otherwise(() => nextRow());
       });
@@ -734,7 +741,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   fsm.state('wempty', () => {
     m.when(gapFree, () => {
       progress.set(1);
-      m.when(lastTile, () => fsm.goto('oflush')).otherwise(() => {
+      m.when(lastTile, () => goto('oflush')).otherwise(() => {
         advanceTile();
         selStart.set(1);
         inc.rowsSkipped.set(skippedPerWalk);
@@ -743,7 +750,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   });
   // The output tile's last drain and requantizer writes finish before its lane registers change.
   fsm.state('oflush', () => {
-    m.when(pipeBusy.not(), () => fsm.goto('ptile'));
+    m.when(pipeBusy.not(), () => goto('ptile'));
   });
   if (sd) {
     fsm.state('bload', () => {
@@ -758,12 +765,12 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
       m.when(k.eq(lanes), () => fetch.set(1));
     });
   } else {
-    fsm.state('bload', () => fsm.goto('fail'));
+    fsm.state('bload', () => goto('fail'));
   }
   const nextLayer = (): void => {
     descPtr.set(descPtr.add(DW).trunc(descPtr.width));
     layer.set(layer.add(1).trunc(cw.layerBits));
-    fsm.goto('next');
+    goto('next');
   };
   fsm.state('ptile', () => {
     const o0Next = o0.add(lanes).trunc(d + 1);
@@ -774,8 +781,8 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
       idxPtr.set(idxPtr.add(count).add(1).trunc(idxPtr.width));
     });
     k.set(0);
-    m.when(o0Next.ne(O), () => fsm.goto('tinit'))
-      .elseWhen(isFinal, () => fsm.goto('amax'))
+    m.when(o0Next.ne(O), () => goto('tinit'))
+      .elseWhen(isFinal, () => goto('amax'))
       .otherwise(() => nextLayer());
   });
   logits.addr.set(k.trunc(cw.logitsAddr));
@@ -785,12 +792,12 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
       progress.set(1);
     });
     k.set(k.add(1).trunc(k.width));
-    m.when(k.eq(outCount), () => fsm.goto('finish'));
+    m.when(k.eq(outCount), () => goto('finish'));
   });
   fsm.state('finish', () => {
     result.set(argmax.io.index);
     doneFlag.set(1);
-    fsm.goto('idle');
+    goto('idle');
   });
 
   // Max-pool layer: outputs in order (ch, y, x), four one-byte reads each.
@@ -802,7 +809,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     poolRow.set(actIn.resize(poolRow.width));
     poolChan.set(actIn.resize(poolChan.width));
     poolWriteAddr.set(actOut.resize(aa));
-    fsm.goto('pool');
+    goto('pool');
   });
   fsm.state('pool', () => {
     progress.set(1);
@@ -819,7 +826,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
           poolChan.set(nextChan);
           poolRow.set(nextChan);
           poolCh.set(poolCh.add(1).trunc(d));
-          m.when(poolCh.add(1).eq(C), () => { k.set(0); fsm.goto('ptail'); });
+          m.when(poolCh.add(1).eq(C), () => { k.set(0); goto('ptail'); });
         });
       });
     });
@@ -831,7 +838,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   fsm.state('fail', () => {
     errorFlag.set(1);
     code.set(failCode);
-    fsm.goto('idle');
+    goto('idle');
   });
   // The watchdog bounds every state.
   m.when(isIdle.not().and(fsm.is('fail').not()).and(watchdog.andR()), () => fail(ERROR_CODES.watchdog));

@@ -9,7 +9,7 @@
  * roundShift(t, R) = floor((t + 2^(R-1)) / 2^R) is computed as ((2t >>> R) + 1) >>> 1 (arithmetic
  * shifts), which equals it for every R >= 1 and gives t for R = 0, so no special case is needed.
  */
-import { Bool, SInt, UInt, addTree, defineModule, mux, select, type Value } from '../dsl/index.js';
+import { Bool, SInt, UInt, addTree, cat, defineModule, mux, type Value } from '../dsl/index.js';
 import { shiftRightSat } from './const-mul.js';
 
 export interface RebuildLaneParams {
@@ -89,32 +89,44 @@ export function ceRowWidth(p: Pick<RebuildEngineParams, 'lanes' | 'basis' | 'exp
 
 /**
  * P_o lanes with their B / R registers. Load a lane's B word with `cfg_we` + `cfg_lane` +
- * `cfg_bword` (one lane per cycle, takes effect on the next cycle). Each cycle with `in_valid`,
- * `in_codes` (a CE row word) and `in_col` (kernel column j) give one weight per lane on `w<o>`
- * with `out_valid`, REBUILD_LATENCY cycles later.
+ * `cfg_bword` (one lane per cycle, takes effect on the next cycle) between rows, when the columns
+ * stand at column 0, never with `in_next`. Each cycle with `in_valid` and `in_codes` (a CE row word) gives one weight
+ * per lane of the current kernel column on `w<o>` with `out_valid`, REBUILD_LATENCY cycles later;
+ * `in_next` moves to the next column after the cycle (column S-1 wraps to 0), so a row takes S
+ * `in_next` whether or not each column is issued.
+ *
+ * The B columns rotate through their registers instead of being picked by a multiplexer: the
+ * current column always sits in the first, and each register's input is a two-way choice (load or
+ * rotate) that shares the register's logic cell, where a register loaded straight from B data
+ * takes a cell of its own and the column multiplexer more cells besides.
  */
 export const RebuildEngine = defineModule('sd_rebuild_engine', (m, p: RebuildEngineParams) => {
   const { clk, rst } = m.clockAndReset();
   const codeWidth = p.expBits + 1;
   const laneBits = Math.max(1, Math.ceil(Math.log2(p.lanes)));
-  const colBits = Math.max(1, Math.ceil(Math.log2(p.basis)));
   const cfgWe = m.input('cfg_we', Bool);
   const cfgLane = m.input('cfg_lane', UInt(laneBits));
   const cfgWord = m.input('cfg_bword', UInt(bWordWidth(p)));
   const inValid = m.input('in_valid', Bool);
   const inCodes = m.input('in_codes', UInt(ceRowWidth(p)));
-  const inCol = m.input('in_col', UInt(colBits));
+  const inNext = m.input('in_next', Bool);
   const outValid = m.output('out_valid', Bool);
   const weights: Value[] = [];
 
   const laneParams = { basis: p.basis, expBits: p.expBits, shiftBits: p.shiftBits };
   for (let o = 0; o < p.lanes; o++) {
-    const bword = m.reg(`bword${o}`, UInt(bWordWidth(p)), { init: 0, enable: cfgWe.and(cfgLane.eq(o)) });
-    bword.set(cfgWord);
-    // Column j of B: entries B[k][j] for k < S, picked by a mux per row k.
-    const column = Array.from({ length: p.basis }, (_, k) =>
-      select(inCol, Array.from({ length: p.basis }, (_, j) => bword.slice((k * p.basis + j) * 8 + 7, (k * p.basis + j) * 8).asSigned())));
-    const conn: Record<string, Value> = { clk, rst, r: bword.slice(bWordWidth(p) - 1, p.basis * p.basis * 8) };
+    const load = cfgWe.and(cfgLane.eq(o));
+    const entry = (k: number, j: number): Value => cfgWord.slice((k * p.basis + j) * 8 + 7, (k * p.basis + j) * 8);
+    // cols[i] holds column (current + i) mod S: entries B[k][.] for k < S, row k at bits 8k.
+    const cols = Array.from({ length: p.basis }, (_, i) => m.reg(`bcol${o}_${i}`, UInt(8 * p.basis), { init: 0 }));
+    cols.forEach((col, i) => {
+      m.when(load, () => col.set(cat(...Array.from({ length: p.basis }, (_, k) => entry(p.basis - 1 - k, i)))))
+        .elseWhen(inNext, () => col.set(cols[(i + 1) % p.basis]!));
+    });
+    const rshift = m.reg(`bshift${o}`, UInt(p.shiftBits), { init: 0, enable: load });
+    rshift.set(cfgWord.slice(bWordWidth(p) - 1, p.basis * p.basis * 8));
+    const column = Array.from({ length: p.basis }, (_, k) => cols[0]!.slice(8 * k + 7, 8 * k).asSigned());
+    const conn: Record<string, Value> = { clk, rst, r: rshift };
     for (let k = 0; k < p.basis; k++) {
       const lo = (o * p.basis + k) * codeWidth;
       conn[`code${k}`] = inCodes.slice(lo + codeWidth - 1, lo);
@@ -134,5 +146,5 @@ export const RebuildEngine = defineModule('sd_rebuild_engine', (m, p: RebuildEng
     valid = stage;
   }
   outValid.set(valid);
-  return { cfgWe, cfgLane, cfgWord, inValid, inCodes, inCol, outValid, weights };
+  return { cfgWe, cfgLane, cfgWord, inValid, inCodes, inNext, outValid, weights };
 });

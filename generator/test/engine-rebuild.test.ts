@@ -81,10 +81,16 @@ function engineTest(P: RebuildEngineParams, engine: EmittedBlock, seed: number):
     const load = (o: number, b: LaneBasis): void => {
       sim.drive({ cfg_we: 1, cfg_lane: o, cfg_bword: st.packBWord(b) });
     };
-    /** Presents one row and column; the lanes use the B registers as they are before this edge. */
+    /** Presents one row at column j (the columns stand at j); the lanes use the B registers as they are before this edge. */
     const issue = (codes: number[][], j: number, what: string): void => {
-      sim.drive({ in_valid: 1, in_codes: st.packCodes(codes), in_col: j });
+      sim.drive({ in_valid: 1, in_codes: st.packCodes(codes) });
       pending.push({ expect: codes.map((c, o) => st.golden(c, bases[o]!)[j]!), what });
+    };
+    /** Ends column j's cycle: the columns move on (S per row). */
+    const columnCycle = (): void => {
+      sim.drive({ in_next: 1 });
+      cycle();
+      sim.drive({ in_next: 0 });
     };
 
     sim.set('rst', 1);
@@ -94,18 +100,24 @@ function engineTest(P: RebuildEngineParams, engine: EmittedBlock, seed: number):
 
     st.directed().forEach(({ codes, bases: next }, d) => {
       next.forEach((b, o) => { load(o, b); cycle(); bases[o] = b; });
-      for (let j = 0; j < S; j++) { issue(codes, j, `directed case ${d}, column ${j}`); cycle(); }
+      for (let j = 0; j < S; j++) { issue(codes, j, `directed case ${d}, column ${j}`); columnCycle(); }
     });
     for (let row = 0; row < 600; row++) {
       const codes = st.randomCodes(rng);
-      for (let j = 0; j < S; j++) {
-        const reload = rng.int(0, 9) === 0;
+      // Reloads come between rows (columns at 0, no in_next), sometimes with an issue of column 0.
+      if (rng.int(0, 2) === 0) {
         const o = rng.int(0, P.lanes - 1);
         const b = st.randomBasis(rng);
-        if (reload) load(o, b);
-        if (rng.int(0, 7) !== 0) issue(codes, j, `random row ${row}, column ${j}`);
-        if (reload) bases[o] = b; // takes effect at this edge: later inputs see it
+        load(o, b);
+        if (rng.int(0, 1) === 0) issue(codes, 0, `random row ${row}, column 0 beside a reload of lane ${o}`);
+        bases[o] = b; // takes effect at this edge: later inputs see it
         cycle();
+      }
+      for (let j = 0; j < S; j++) {
+        if (rng.int(0, 7) !== 0) issue(codes, j, `random row ${row}, column ${j}`);
+        // A bubble cycle without in_next between columns must hold the column.
+        if (rng.int(0, 9) === 0) cycle();
+        columnCycle();
       }
     }
     for (let i = 0; i < REBUILD_LATENCY; i++) cycle();
