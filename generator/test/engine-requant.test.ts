@@ -28,6 +28,24 @@ function edgeVectors(): Vector[] {
   }
   // Ties of the rounding shift: acc * M = (2k + 1) * 2^(s-1), both signs.
   for (let s = 1; s <= 20; s++) for (const k of [-3, -1, 0, 2]) out.push({ acc: (2 * k + 1) * 2 ** (s - 1), mult: 1, shift: s, zOut: 0, lo: -128 });
+  // The edge of the 10-bit window after the shift: acc * M = +-2^(s+8) + d * 2^k (the first values
+  // whose shifted form needs more bits clamp by their sign alone).
+  for (let s = 0; s <= 36; s++) {
+    const k = Math.max(0, s + 8 - 29);
+    for (const d of [-1, 0, 1]) {
+      for (const sign of [1, -1]) {
+        for (const [zOut, lo] of [[-128, -128], [127, 127], [0, -128]] as const) out.push({ acc: sign * 2 ** (s + 8 - k) + d, mult: 2 ** k, shift: s, zOut, lo });
+      }
+    }
+  }
+  // One stray bit above the window: acc * M = 2^j (clamps to 127) or -(2^j + 2^k) (bit j alone is
+  // not a sign copy: clamps to lo), for every bit j from shift + 8 up.
+  for (const s of [0, 1, 3, 7, 8, 9, 15, 16, 17, 23, 24, 31, 32, 33, 37]) {
+    for (let j = s + 8; j <= 45; j++) {
+      const k = Math.max(0, j - 30);
+      out.push({ acc: 2 ** (j - k), mult: 2 ** k, shift: s, zOut: -128, lo: -128 }, { acc: -(2 ** (j - k)) - 1, mult: 2 ** k, shift: s, zOut: 127, lo: 0 });
+    }
+  }
   return out;
 }
 
