@@ -11,8 +11,7 @@
  * with a TIMEOUT reply; bytes outside a frame other than the sync byte are ignored. Together these
  * resynchronise the link after any garbage.
  */
-import { Bool, UInt, cat, defineModule, lit, mux, select, type Signal, type Value } from '../../generator/dsl/index.js';
-import { UartRx, UartTx } from '../../generator/examples/uart.js';
+import { Bool, UInt, cat, defineModule, lit, mux, select, stream, type Signal, type Value } from '../../generator/dsl/index.js';
 import { CSR } from '../../generator/engine/csr.js';
 import { CRC_INIT, CRC_POLY } from '../link/crc.js';
 import {
@@ -61,6 +60,86 @@ function fieldByte(reg: Value, k: number, byte: Value): { value?: Value; over?: 
   return { value: cat(...parts), over: bits < 8 ? byte.slice(7, bits).ne(0) : undefined };
 }
 
+/**
+ * The bridge's UART transmitter, 8N1 like generator/examples/uart.ts but smaller: the frame's
+ * remaining bits sit in one shift register behind a marker bit (the stop bit), so no bit index
+ * and no state machine beyond `busy`. `in.ready` is high while idle.
+ */
+export const BridgeUartTx = defineModule('bridge_uart_tx', (m, p: { clocksPerBit: number }) => {
+  m.clockAndReset();
+  const input = m.input('in', stream(UInt(8)));
+  const tx = m.output('tx', Bool);
+  const timer = m.reg('timer', UInt(bitsFor(p.clocksPerBit - 1)), { init: 0 });
+  const shift = m.reg('shift', UInt(9), { init: 0 });   // stop marker, data; shifts out lsb first
+  const line = m.reg('line', Bool, { init: 1 });   // registered so the line never glitches
+  const busy = m.reg('busy', Bool, { init: 0 });
+  const bitDone = timer.eq(0);
+  m.when(bitDone.not(), () => timer.set(timer.sub(1).trunc(timer.width)));
+  m.when(busy.not(), () => m.when(input.valid, () => {
+    line.set(0);   // the start bit
+    shift.set(cat(lit(1, Bool), input.data));
+    timer.set(p.clocksPerBit - 1);
+    busy.set(1);
+  })).elseWhen(bitDone, () => {
+    timer.set(p.clocksPerBit - 1);
+    // The marker has gone out as the stop bit: its bit time is over.
+    m.when(shift.eq(0), () => busy.set(0)).otherwise(() => {
+      line.set(shift.bit(0));
+      shift.set(shift.srl(1));
+    });
+  });
+  input.ready.set(busy.not());
+  tx.set(line);
+  return { in: input, tx };
+});
+
+/**
+ * The bridge's UART receiver, 8N1 through a two-flop synchroniser like generator/examples/uart.ts
+ * (glitch check in the start bit's middle, a frame whose stop bit reads 0 is dropped and the line
+ * must return high), but counting the data bits with a marker bit that shifts down ahead of them.
+ * `valid` pulses for one cycle per good frame; `data` holds until the next frame's first data bit.
+ */
+export const BridgeUartRx = defineModule('bridge_uart_rx', (m, p: { clocksPerBit: number }) => {
+  m.clockAndReset();
+  const rx = m.input('rx', Bool);
+  const valid = m.output('valid', Bool);
+  const data = m.output('data', UInt(8));
+  const sync1 = m.reg('sync1', Bool, { init: 1 });
+  const line = m.reg('sync2', Bool, { init: 1 });
+  sync1.set(rx);
+  line.set(sync1);
+  const timer = m.reg('timer', UInt(bitsFor(p.clocksPerBit - 1)), { init: 0 });
+  const shift = m.reg('shift', UInt(9), { init: 0 });   // data above, the marker reaching bit 0 after 8 bits
+  const validReg = m.reg('valid_q', Bool, { init: 0 });
+  validReg.set(0);
+  const sampleNow = timer.eq(0);
+  m.when(sampleNow.not(), () => timer.set(timer.sub(1).trunc(timer.width)));
+  const f = m.fsm('rx', ['idle', 'start', 'data', 'wait_high'] as const);
+  f.state('idle', () => m.when(line.not(), () => {
+    timer.set(Math.floor((p.clocksPerBit - 1) / 2));   // to the middle of the start bit
+    f.goto('start');
+  }));
+  f.state('start', () => m.when(sampleNow, () => {
+    // A start bit that is high again in its middle was a glitch.
+    m.when(line, () => f.goto('idle')).otherwise(() => {
+      timer.set(p.clocksPerBit - 1);
+      shift.set(1 << 8);
+      f.goto('data');
+    });
+  }));
+  f.state('data', () => m.when(sampleNow, () => {
+    timer.set(p.clocksPerBit - 1);
+    // The marker at bit 0: this sample is the stop bit.
+    m.when(shift.bit(0), () => {
+      m.when(line, () => { validReg.set(1); f.goto('idle'); }).otherwise(() => f.goto('wait_high'));
+    }).otherwise(() => shift.set(cat(line, shift.slice(8, 1))));
+  }));
+  f.state('wait_high', () => m.when(line, () => f.goto('idle')));
+  valid.set(validReg);
+  data.set(shift.slice(8, 1));
+  return { rx, valid, data };
+});
+
 export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) => {
   const { clk, rst } = m.clockAndReset();
   const L = p.layout;
@@ -79,10 +158,10 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   /** One-cycle pulse when an error reply starts (for an LED). */
   const replyError = m.output('reply_error', Bool);
 
-  const rx = m.instance('uart_in', UartRx({ clocksPerBit: p.clocksPerBit }), { clk, rst, rx: rxPin });
+  const rx = m.instance('uart_in', BridgeUartRx({ clocksPerBit: p.clocksPerBit }), { clk, rst, rx: rxPin });
   const txValid = m.wire('tx_valid', Bool, { default: 0 });
   const txData = m.wire('tx_data', UInt(8), { default: 0 });
-  const tx = m.instance('uart_out', UartTx({ clocksPerBit: p.clocksPerBit }), { clk, rst, in_valid: txValid, in_data: txData });
+  const tx = m.instance('uart_out', BridgeUartTx({ clocksPerBit: p.clocksPerBit }), { clk, rst, in_valid: txValid, in_data: txData });
   txPin.set(tx.io.tx);
   const txReady = tx.io.in.ready;
   const byteIn = rx.io.valid;
