@@ -84,15 +84,20 @@ export const EngineBoard = defineModule('board_engine', (m, p: EngineBoardParams
   bridge.port('busy').set(busy);
   txPin.set(bridge.port('tx'));
 
-  // Heartbeat about 1 Hz; the error LED holds for 2^(bits-1) cycles after an error reply.
+  // Heartbeat about 1 Hz. The error LED stays lit from an error reply until the heartbeat's bit
+  // of period 2^(bits-2) cycles (about a third of a second) has risen twice: one to two periods,
+  // about half a second, from a 2-bit count on the heartbeat instead of a counter of its own.
   const beatBits = Math.max(2, Math.round(Math.log2(p.clockHz)));
   const beat = m.reg('heartbeat', UInt(beatBits), { init: 0 });
   beat.set(beat.add(1).trunc(beatBits));
-  const holdBits = Math.max(2, beatBits - 1);
-  const errorHold = m.reg('error_hold', UInt(holdBits), { init: 0 });
-  m.when(bridge.port('reply_error'), () => errorHold.set(2 ** holdBits - 1))
-    .elseWhen(errorHold.ne(0), () => errorHold.set(errorHold.sub(1).trunc(holdBits)));
-  const lights: Value[] = [beat.bit(beatBits - 1).or(busy), errorHold.ne(0), busy];
+  const quarter = beat.bit(Math.max(0, beatBits - 3));
+  const quarterBefore = m.reg('quarter_before', Bool, { init: 0 });
+  quarterBefore.set(quarter);
+  const errorAge = m.reg('error_age', UInt(2), { init: 3 });
+  const errorLit = errorAge.ne(3);
+  m.when(bridge.port('reply_error'), () => errorAge.set(1))
+    .elseWhen(errorLit.and(quarter).and(quarterBefore.not()), () => errorAge.set(errorAge.add(1).trunc(2)));
+  const lights: Value[] = [beat.bit(beatBits - 1).or(busy), errorLit, busy];
   if (p.leds < 1 || p.leds > 9) throw new Error(`board_engine: expected 1 to 9 LEDs, found ${p.leds}`);
   const shown = Array.from({ length: p.leds }, (_, i) => lights[i] ?? lit(0, Bool));
   const all = shown.length === 1 ? shown[0]! : cat(...shown.reverse());
