@@ -23,6 +23,11 @@
  *   S4: bank data (one cycle after the read) rotated into columns a<p>; out_valid on the last beat
  * Latency ACT_ADDR_LATENCY cycles for stride 1, one more for stride 2. The per-layer inputs
  * (base, H, W, outW, stride2, pad, z_in) must stay constant while requests are in flight.
+ *
+ * The layer has passed the controller's shape checks (outH, outW by the conv formula for a k x k
+ * kernel, kh, kw < k, oy < outH): then y <= (outH-1)*s + k-1 - pad <= H + pad - 1 <= H, and
+ * likewise x <= W for a column inside the row, so the upper range checks are the equalities
+ * y != H and x != W (the lower ones are sign bits): no comparator carry chains.
  */
 import { Bool, SInt, UInt, cat, defineModule, lit, mux, select, type Value } from '../dsl/index.js';
 
@@ -85,7 +90,8 @@ export const ActAddrGen = defineModule('sd_act_addr', (m, p: ActAddrParams) => {
   const scaled = (v: Value): Value => mux(stride2, v.shl(1), v.zext(d + 1));
   const y = scaled(oy).add(kh).sub(pad).asSigned().resize(d + 3).named('tap_y');
   const x0 = scaled(ox0).add(kw).sub(pad).asSigned().resize(d + 3).named('tap_x0');
-  const rowOk = y.ge(0).and(y.lt(height)).named('row_ok');
+  const nonNegative = (v: Value): Value => v.bit(v.width - 1).not();
+  const rowOk = nonNegative(y).and(y.asUnsigned().trunc(d + 2).ne(height)).named('row_ok');
   const a = p.addrBits;
   const planeRow = plane.add(oyRow).trunc(a).named('plane_row');
   const w = width.resize(a);
@@ -122,7 +128,7 @@ export const ActAddrGen = defineModule('sd_act_addr', (m, p: ActAddrParams) => {
   const colInBeat: Value[] = [];
   for (let q = 0; q < p.cols; q++) {
     const x = s2X0.add(mux(stride2, 2 * q, q)).named(`col_x${q}`);
-    colOk.push(s2RowOk.and(s2PixOk.bit(q)).and(x.ge(0)).and(x.lt(width)).named(`col_ok${q}`));
+    colOk.push(s2RowOk.and(s2PixOk.bit(q)).and(nonNegative(x)).and(x.asUnsigned().trunc(d + 2).ne(width)).named(`col_ok${q}`));
     const addr = s2Line.add(x.asUnsigned().trunc(d + 2)).resize(p.addrBits).named(`col_addr${q}`);
     colBank.push(bankBits > 0 ? addr.slice(bankBits - 1, 0) : lit0());
     colWord.push(p.addrBits > bankBits ? addr.slice(p.addrBits - 1, bankBits) : lit0());
