@@ -12,8 +12,9 @@
  *   stage 2:             the steps below 8 into a 10-bit window of 2p >> shift, then rounding,
  *                        z_out and the clamp from one adder and one compare (no chain of adders:
  *                        the UP5K's critical path was here).
- * acc, mult, shift, z_out and lo stay put over both beats; y is out REQUANT_LATENCY cycles after
- * the `in_valid` cycle.
+ * acc, mult and shift stay put over both beats; z_out and lo are the layer's constants and must
+ * stay put until y is out (stage 2 reads them); y is out REQUANT_LATENCY cycles after the
+ * `in_valid` cycle.
  */
 import { Bool, SInt, UInt, cat, defineModule, lit, mux, select, type Value } from '../dsl/index.js';
 
@@ -125,7 +126,7 @@ export const Requant = defineModule('sd_requant', (m, p: RequantParams) => {
   //          those above the coarse window by groups in stage 1, those inside it in stage 2;
   //   sum  = win + (2 z_out + 1): sum >> 1 = roundShift(p, shift) + z_out, one adder;
   //   sum >> 1 > 127 <=> sum >= 256 (its top bits), sum >> 1 < lo <=> win < 2 (lo - z_out) - 1
-  //          (formed in stage 1); past the window the sign alone decides: 127 or lo.
+  //          (beside the adder); past the window the sign alone decides: 127 or lo.
   const fineBits = Math.min(FINE_SHIFT_BITS, p.shiftBits);
   const group = 2 ** fineBits;
   // The steps of the bits of s, largest first; s's bit 0 shifts by 2^low.
@@ -140,17 +141,11 @@ export const Requant = defineModule('sd_requant', (m, p: RequantParams) => {
   const fineQ = m.reg('fine_q', UInt(Math.max(1, fineBits)));
   const aboveOkQ = m.reg('above_ok_q', Bool);
   const signQ = m.reg('sign_q', Bool);
-  const zQ = m.reg('z_q', SInt(8));
-  const loQ = m.reg('lo_q', SInt(8));
-  const loLimitQ = m.reg('lo_limit_q', SInt(WINDOW_BITS));
   const valid1 = m.reg('valid_q0', Bool, { init: 0 });
   coarseQ.set(coarse);
   fineQ.set(fineBits > 0 ? shift.slice(fineBits - 1, 0) : 0);
   aboveOkQ.set(aboveOk);
   signQ.set(sign);
-  zQ.set(zOut);
-  loQ.set(lo);
-  loLimitQ.set(lo.sub(zOut).shl(1).sub(1).resize(WINDOW_BITS));
   valid1.set(inValid);
 
   const win = shiftStages(coarseQ, fineBits > 0 ? steps(fineQ, 0) : [], WINDOW_BITS)
@@ -160,12 +155,15 @@ export const Requant = defineModule('sd_requant', (m, p: RequantParams) => {
   const insideMask = lit(2 ** insideBits.width - 1, UInt(insideBits.width)).shl(fineQ).trunc(insideBits.width);
   const insideOk = insideBits.xor(signQ.repeat(insideBits.width)).and(insideMask).orR().not();
   const fitsQ = aboveOkQ.and(insideOk).named('fits');
-  const sum = win.add(cat(zQ, lit(1, UInt(1))).asSigned()).named('sum');
+  // z_out and lo are layer constants (held until y is out), so stage 2 reads them directly; the
+  // low bound's subtraction runs beside the shifter.
+  const loLimit = lo.sub(zOut).shl(1).sub(1).resize(WINDOW_BITS).named('lo_limit');
+  const sum = win.add(cat(zOut, lit(1, UInt(1))).asSigned()).named('sum');
   const aboveHi = sum.bit(WINDOW_BITS).not().and(sum.bit(WINDOW_BITS - 1).or(sum.bit(WINDOW_BITS - 2)));
-  const belowLo = win.lt(loLimitQ);
+  const belowLo = win.lt(loLimit);
   const takeHi = mux(fitsQ, aboveHi, signQ.not()).named('take_hi');
   const takeLo = mux(fitsQ, belowLo, signQ).named('take_lo');
-  const clamped = mux(takeHi, 127, mux(takeLo, loQ, sum.slice(8, 1).asSigned())).named('clamped');
+  const clamped = mux(takeHi, 127, mux(takeLo, lo, sum.slice(8, 1).asSigned())).named('clamped');
   const yQ = m.reg('y_q', SInt(8));
   const valid2 = m.reg('valid_q1', Bool, { init: 0 });
   yQ.set(clamped);
