@@ -96,7 +96,8 @@ export const ActAddrGen = defineModule('sd_act_addr', (m, p: ActAddrParams) => {
   const planeRow = plane.add(oyRow).trunc(a).named('plane_row');
   const w = width.resize(a);
   const khRow = mux(kh.eq(2), w.shl(1).trunc(a), mux(kh.eq(1), w, 0)).sub(mux(pad, w, 0)).trunc(a).named('kh_row');
-  const pixOk = Array.from({ length: p.cols }, (_, q) => ox0.add(q).lt(outW));
+  // Column 0 is inside the row: a tile starts inside it (ox0 < outW).
+  const pixOk = Array.from({ length: p.cols }, (_, q) => (q === 0 ? lit1() : ox0.add(q).lt(outW)));
   const s1Valid = m.reg('s1_valid', Bool, { init: 0, enable: advance });
   const s1RowOk = m.reg('s1_row_ok', Bool, { init: 0, enable: advance });
   const s1X0 = m.reg('s1_x0', SInt(d + 3), { init: 0, enable: advance });

@@ -260,8 +260,11 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const heldValid = m.reg('held_valid', Bool, { init: 0 });
   const heldBlock = m.reg('held_block', UInt(c.blockIndexBits), { init: 0 });
   const laneBias = Array.from({ length: P }, (_, o) => m.reg(`lane_bias${o}`, SInt(c.accBits), { init: 0 }));
-  const laneMult = Array.from({ length: P }, (_, o) => m.reg(`lane_mult${o}`, UInt(c.multiplierBits), { init: 0 }));
-  const laneShift = Array.from({ length: P }, (_, o) => m.reg(`lane_shift${o}`, UInt(cw.dims.requantShiftBits), { init: 0 }));
+  // Each lane's requantizer multiplier and shift (a QUANT word's low bits). The drain takes them in
+  // lane order, so they rotate through a ring of `lanes` registers (the current lane's always in the
+  // first) instead of being picked by a multiplexer; each pixel tile's drain turns the ring once.
+  const quantBits = c.multiplierBits + cw.dims.requantShiftBits;
+  const laneQuant = Array.from({ length: P }, (_, o) => m.reg(`lane_quant${o}`, UInt(quantBits), { init: 0 }));
 
   // ---- descriptor checks (sw/engine/descriptor.ts descriptorError, same order) -------------
   const kindOk = select(kind, LAYER_KINDS.map((kk) => (c.layerKinds.includes(kk) ? 1 : 0))).named('kind_ok');
@@ -488,6 +491,16 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   // The requantizer takes two beats per value (low, high half); LOGITS take one per cycle.
   const drainBeat = beats === 2 ? m.reg('drain_beat', Bool, { init: 0 }) : undefined;
   const drainStep = (drainBeat ? draining.and(isFinal.or(drainBeat)) : draining).named('drain_step');
+  const colEnd = drainCol.eq(drainCols.sub(1).trunc(colBits)).named('drain_col_end');
+  // A lane's last value: the ring turns (also when the next capture comes in the same cycle).
+  m.when(drainStep.and(colEnd), () => {
+    // Lane i takes lane i+1's values, lane lanes-1 lane 0's.
+    for (let i = 1; i < P; i++) {
+      const next = i === P - 1 ? laneQuant[0]! : mux(lanes.eq(i + 1), laneQuant[0]!, laneQuant[i + 1]!);
+      m.when(gtConst(lanes, i), () => laneQuant[i]!.set(next));
+    }
+    if (P > 1) m.when(gtConst(lanes, 1), () => laneQuant[0]!.set(laneQuant[1]!));
+  });
   m.when(capture, () => {
     draining.set(1);
     drainBeat?.set(0);
@@ -497,7 +510,6 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     laneOff.set(pendBase);
   }).elseWhen(draining.and(drainStep.not()), () => drainBeat?.set(1)).elseWhen(draining, () => {
     drainBeat?.set(0);
-    const colEnd = drainCol.eq(drainCols.sub(1).trunc(colBits));
     drainCol.set(mux(colEnd, 0, drainCol.add(1).trunc(colBits)));
     m.when(colEnd, () => {
       drainLane.set(drainLane.add(1).trunc(laneBits));
@@ -508,7 +520,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const requantIn = draining.and(isFinal.not()).and(drainBeat ?? lit(1, Bool)).named('requant_in');
   const requant = m.instance('requant', Requant({ accBits: c.accBits, multiplierBits: c.multiplierBits, shiftBits: cw.dims.requantShiftBits, beats }), {
     clk, rst, ...(drainBeat ? { in_lo: draining.and(isFinal.not()).and(drainBeat.not()) } : {}), in_valid: requantIn, acc: shAcc,
-    mult: select(drainLane, laneMult), shift: select(drainLane, laneShift), z_out: zOut, lo: clampLo,
+    mult: laneQuant[0]!.slice(c.multiplierBits - 1, 0), shift: laneQuant[0]!.slice(quantBits - 1, c.multiplierBits), z_out: zOut, lo: clampLo,
   });
   const drainAddr = laneOff.add(drainCol).trunc(aa).named('drain_addr');
   shSel.set(mulByConstant(drainLane, Q).add(drainCol).resize(shSel.width));
@@ -631,16 +643,20 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     m.when(k.eq(LAYER_PRODUCTS - 1), () => goto('check2'));
   });
   fsm.state('check2', () => {
+    // o0 + lanes = 0 in linit, so linit and ptile share the group-end adder and comparator.
+    o0.set(0);
+    lanes.set(0);
     m.when(checkCode.ne(0), () => { failCode.set(checkCode); goto('fail'); })
       .elseWhen(isPool, () => goto('pinit'))
       .otherwise(() => goto('linit'));
   });
 
   // MAC layer.
-  const groupEndFrom = (first: Value): Value => mux(first.add(G).gt(O), O, first.add(G)).resize(d + 1);
+  // The first channel after this output tile, and the end of the group starting there.
+  const o0Next = o0.add(lanes).trunc(d + 1).named('o0_next');
+  const nextGroupEnd = mux(o0Next.add(G).gt(O), O, o0Next.add(G)).resize(d + 1).named('next_group_end');
   fsm.state('linit', () => {
-    o0.set(0);
-    groupEnd.set(groupEndFrom(lit(0, UInt(1))));
+    groupEnd.set(nextGroupEnd);
     idxPtr.set(idxBase.resize(idxPtr.width));
     ceTile.set(weightBase.resize(ceTile.width));
     nextBTile.set(bBase.resize(cw.bAddr));
@@ -666,8 +682,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     for (let o = 0; o < P; o++) {
       m.when(k.eq(o + 1), () => {
         laneBias[o]!.set(bias.data.asSigned());
-        laneMult[o]!.set(quant.data.slice(c.multiplierBits - 1, 0));
-        laneShift[o]!.set(quant.data.slice(c.multiplierBits + cw.dims.requantShiftBits - 1, c.multiplierBits));
+        laneQuant[o]!.set(quant.data.slice(quantBits - 1, 0));
       });
     }
     m.when(k.eq(0), () => {
@@ -712,7 +727,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   // The next pixel tile of the output tile (its walk restarts at the group's first kept row).
   const advanceTile = (): void => {
     pixOff.set(pixOff.add(cols).trunc(pixOff.width));
-    m.when(ox0.add(Q).lt(outW), () => ox0.set(ox0.add(Q).trunc(d))).otherwise(() => {
+    m.when(lastCols.not(), () => ox0.set(ox0.add(Q).trunc(d))).otherwise(() => {  // ox0 + Q < outW
       ox0.set(0);
       oy.set(oy.add(1).trunc(d));
       oyRow.set(oyRow.add(mux(stride2, W.shl(1), W)).trunc(aa));
@@ -773,11 +788,10 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     goto('next');
   };
   fsm.state('ptile', () => {
-    const o0Next = o0.add(lanes).trunc(d + 1);
     o0.set(o0Next);
     ceTile.set(ceTile.add(count).trunc(ceTile.width));
     m.when(o0Next.eq(groupEnd), () => {
-      groupEnd.set(groupEndFrom(o0Next));
+      groupEnd.set(nextGroupEnd);
       idxPtr.set(idxPtr.add(count).add(1).trunc(idxPtr.width));
     });
     k.set(0);
