@@ -41,9 +41,13 @@ export function parseUtilisation(log: string): Record<string, Utilisation> {
   return out;
 }
 
-/** The clock-to-clock Fmax nextpnr last reported (`Max frequency for clock '...': 25.30 MHz (PASS at 12.00 MHz)`). */
+/**
+ * The clock-to-clock Fmax nextpnr last reported (`Max frequency for clock '...': 25.30 MHz (PASS at 12.00 MHz)`).
+ * A clock that misses its target is reported as `Warning:` after routing, `Info:` otherwise: take both,
+ * or a failing design would show the placement estimate.
+ */
 export function parseFmax(log: string): number | undefined {
-  const all = [...log.matchAll(/^Info: Max frequency for clock '[^']*': ([\d.]+) MHz/gm)];
+  const all = [...log.matchAll(/^(?:Info|Warning): Max frequency for clock '[^']*': ([\d.]+) MHz/gm)];
   return all.length ? Number(all[all.length - 1]![1]) : undefined;
 }
 
@@ -90,7 +94,7 @@ export function progressOf(line: string): string | undefined {
   const it = /^Info:\s+(\d+)\s*\|\s*\d+\s+\d+\s*\|\s*\d+\s+\d+\s*\|\s*(\d+)\s*\|/.exec(line);
   if (it) return `routing: iteration ${it[1]}, ${it[2]} arcs left`;
   if (/^Info: Routing complete/.test(line)) return 'routed';
-  const f = /^Info: Max frequency for clock '[^']*': ([\d.]+) MHz/.exec(line);
+  const f = /^(?:Info|Warning): Max frequency for clock '[^']*': ([\d.]+) MHz/.exec(line);
   if (f) return `timing: Fmax ${f[1]} MHz`;
   if (/^ERROR:/.test(line)) return line;
   return undefined;
