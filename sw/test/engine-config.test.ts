@@ -92,8 +92,9 @@ describe('engine configuration', () => {
   });
 
   it('places memories in SPRAM: ACT copies first, then the memory that frees the most block RAM', () => {
-    const ib = loadConfig('configs/icebreaker.json').config;
-    const ibDense = loadConfig('configs/icebreaker-dense.json').config;
+    // the FPGA configurations at the 2x1 shape and depths they had when these were hand-checked
+    const ib = { ...loadConfig('configs/icebreaker.json').config, peRows: 2, ceDepth: 512 };
+    const ibDense = { ...loadConfig('configs/icebreaker-dense.json').config, peRows: 2, wDepth: 1792 };
     // hand-checked, 2x1 sd: ACT's 2 copies take 2 SPRAMs; CE 24x512 (3 EBR of 512 x 8) and IDX 19x512 (3) both free
     // 3 EBR for 2 SPRAMs, CE comes first; left: DESC 32x64 2, IDX 3, B 76x64 5, BIAS 24x64 2, QUANT 22x64 2, LOGITS 24x16 2
     expect(ice40Placement(ib)).toEqual({ spram: ['CE', 'ACT'], ebrBy: { DESC: 2, CE: 0, IDX: 3, B: 5, BIAS: 2, QUANT: 2, ACT: 0, LOGITS: 2 }, ebr: 16, sprams: 4 });
