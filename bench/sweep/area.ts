@@ -15,18 +15,13 @@ import { writeVerilog } from '../../generator/emit/index.js';
 import { EngineTop } from '../../generator/engine/engine-top.js';
 import type { ModuleSpec } from '../../generator/dsl/index.js';
 import { getBoard } from '../../fpga/boards.js';
-import { synthesize, yosysScript } from '../../fpga/synth.js';
+import { synthesize, yosysScript, type SynthResources } from '../../fpga/synth.js';
 import { wrappedTop } from '../../fpga/tops.js';
 import { configHash, type EngineConfig } from '../../sw/engine/config.js';
 
-export interface EngineArea {
+/** yosys's cell counts (without the per-type table) for the engine of one configuration. */
+export interface EngineArea extends Omit<SynthResources, 'cells'> {
   board: string;
-  lut4: number;
-  ff: number;
-  carry: number;
-  ebr: number;
-  spram: number;
-  dsp: number;
   /** yosys wall time of the run that produced the numbers (not of a cache hit). */
   synthSeconds: number;
   /** First 12 hex digits of rtlSourceHash() when synthesized. */

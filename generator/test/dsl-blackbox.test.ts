@@ -10,10 +10,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../common/rng.js';
-import { Bool, ElaborationError, UInt, defineBlackBox, defineModule, elaborate, vbits, type BuildFn } from '../dsl/index.js';
+import { Bool, UInt, defineBlackBox, defineModule, elaborate, vbits } from '../dsl/index.js';
 import { emitVerilog, writeVerilog } from '../emit/index.js';
 import { describeFailures, ice40Cells, verilatorLint, iverilogCompile } from '../emit/toolcheck.js';
 import { compareRuns, runOnIcarus, runOnVerilator, type Row } from '../../verif/regress/index.js';
+import { elaborationErrorOf } from './helpers/elaboration-errors.js';
 
 /** A behavioural model of SB_RAM40_4K in its 256x16 mode (READ_MODE = WRITE_MODE = 0), written for this test. */
 const RAM_MODEL = `\`default_nettype none
@@ -74,15 +75,7 @@ const RamTop = defineModule('bbram', (m) => {
   void ram.io.RDATA;   // typed io: one Signal per declared port
 });
 
-function errorsOf(build: BuildFn<Record<string, never>, unknown>): ElaborationError {
-  try {
-    elaborate(defineModule('bad', build)({}));
-  } catch (e) {
-    if (e instanceof ElaborationError) return e;
-    throw e;
-  }
-  throw new Error('expected an elaboration error');
-}
+const errorsOf = elaborationErrorOf;
 
 describe('black box cells', () => {
   it('emits a parameterised instance, no module file, and the model only when asked', () => {

@@ -9,10 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../common/rng.js';
-import { Bool, ElaborationError, UInt, defineModule, elaborate, type Value } from '../dsl/index.js';
+import { Bool, UInt, defineModule, elaborate, type Value } from '../dsl/index.js';
 import { emitVerilog, writeVerilog } from '../emit/index.js';
 import { describeFailures, ice40Cells, toolcheck } from '../emit/toolcheck.js';
 import { compareRuns, runOnIcarus, runOnVerilator, type Row } from '../../verif/regress/index.js';
+import { elaborationErrorOf } from './helpers/elaboration-errors.js';
 
 interface SpParams { depth: number; width: number; readEnable: boolean; style?: 'huge' | 'block' }
 
@@ -90,15 +91,7 @@ describe('single-port memory: emitted shape and errors', () => {
     console.log('compared 2 emitted single-port blocks with hand-written text');
   });
 
-  function errorsOf(build: Parameters<typeof defineModule>[1]): ElaborationError {
-    try {
-      elaborate(defineModule('bad', build)({}));
-    } catch (e) {
-      if (e instanceof ElaborationError) return e;
-      throw e;
-    }
-    throw new Error('expected an elaboration error');
-  }
+  const errorsOf = elaborationErrorOf;
 
   it('refuses a second port, at the user line, either way round', () => {
     const e1 = errorsOf((m) => {
