@@ -17,6 +17,11 @@ import { SimulatedUart } from '../host/board-sim.js';
 import { crc16 } from '../link/crc.js';
 import { MAX_BYTE_WORDS, MAX_WORDS, OPCODES, STATUS_CODES, encodeRequest, linkLayout, maxWordsOf, statusName, type LinkLayout } from '../link/protocol.js';
 import { LinkReference } from '../link/reference.js';
+import { emitBlock, lintBlock } from '../../generator/engine/check.js';
+import { describeFailures } from '../../generator/emit/toolcheck.js';
+import type { ModuleSpec } from '../../generator/dsl/index.js';
+import { getBoard } from '../boards.js';
+import { engineBoardTop } from '../tops.js';
 
 const SEED = 61;
 const CPB = 4;
@@ -287,4 +292,20 @@ describe('uart bridge against the protocol reference', () => {
     expect(memMismatch.slice(0, 5), `seed ${SEED}: bus words differing from the reference`).toEqual([]);
     console.log(`compared ${replies} reply bytes and ${refMem.size} written bus words with the protocol reference (seed ${SEED}, ${sim.cycle} cycles): ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
   });
+});
+
+describe('lint gate', () => {
+  test('the bridge at board clocking and the engine board top pass verilator -Wall, yosys (no latches) and iverilog', () => {
+    const config = loadConfig('configs/icebreaker.json').config;
+    const tops = [
+      UartBridge({ clocksPerBit: 104, timeoutCycles: 120_000, layout: linkLayout(config) }),
+      engineBoardTop(getBoard('icebreaker'), config).spec,
+    ];
+    for (const spec of tops) {
+      const block = emitBlock(spec as ModuleSpec);
+      const r = lintBlock(block);
+      expect(r.ok, `${block.top}: ${describeFailures(r.results)}`).toBe(true);
+    }
+    console.log(`compared 3 tools on ${tops.length} tops: 0 warnings, 0 latches`);
+  }, 300_000);
 });
