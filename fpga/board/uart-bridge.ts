@@ -14,6 +14,7 @@
 import { Bool, UInt, cat, defineModule, lit, mux, select, stream, type Signal, type Value } from '../../generator/dsl/index.js';
 import { CSR } from '../../generator/engine/csr.js';
 import { CRC_INIT, CRC_POLY } from '../link/crc.js';
+import { bitsForValue as bitsFor } from '../../sw/engine/fields.js';
 import {
   MAX_BYTE_WORDS, MAX_WORDS, OPCODES, PING_WORDS, PROTOCOL_WORD, REPLY_SYNC, REQUEST_HEADER_BYTES, REQUEST_SYNC, STATUS_ADDRESS, STATUS_CODES,
   STATUS_WORDS, type LinkLayout,
@@ -27,7 +28,6 @@ export interface UartBridgeParams {
   layout: LinkLayout;
 }
 
-const bitsFor = (n: number): number => Math.max(1, Math.ceil(Math.log2(n + 1)));
 
 /** One byte into a CRC-16/CCITT-FALSE, the eight shift steps unrolled (fpga/link/crc.ts crcByte). */
 export function crcNext(crc: Value, byte: Value): Value {

@@ -24,7 +24,7 @@ import { Bool, SInt, UInt, addTree, cat, defineModule, lit, mux, select, type Si
 import { configHash, type EngineConfig } from '../../sw/engine/config.js';
 import { descriptorLayout, ERROR_CODES } from '../../sw/engine/descriptor.js';
 import { LAYER_KINDS } from '../../sw/engine/config.js';
-import { fieldOf } from '../../sw/engine/fields.js';
+import { bitsForValue as bitsFor, fieldOf } from '../../sw/engine/fields.js';
 import { derivedWidths, memoryMap, memoryOf } from '../../sw/engine/memory-map.js';
 import { mulByConstant } from './const-mul.js';
 import { ActAddrGen, bankBitsOf } from './act-addr.js';
@@ -73,7 +73,6 @@ export function controllerWidths(c: EngineConfig) {
   };
 }
 
-const bitsFor = (max: number): number => Math.max(1, Math.ceil(Math.log2(max + 1)));
 
 /**
  * x > K for an unsigned x and a constant K as an AND/OR chain of x's bits. yosys makes every

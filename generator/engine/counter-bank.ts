@@ -18,6 +18,7 @@
  *   While busy the flush owns the memory; the CSR block answers counter reads with 0 then.
  */
 import { Bool, UInt, defineModule, lit, mux, select } from '../dsl/index.js';
+import { bitsForValue as bitsFor } from '../../sw/engine/fields.js';
 
 export interface CounterBankParams {
   /** Bits of each counter's per-cycle increment (one entry per counter; a power of two of them). */
@@ -26,7 +27,6 @@ export interface CounterBankParams {
   counterBits: number;
 }
 
-const bitsFor = (max: number): number => Math.max(1, Math.ceil(Math.log2(max + 1)));
 
 /** Busy cycles between two flushes of the same counter (a read and a write cycle per counter). */
 export const flushPeriodOf = (counters: number): number => 2 * counters;

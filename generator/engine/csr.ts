@@ -11,6 +11,7 @@
  */
 import { Bool, UInt, cat, defineModule, lit, mux, select, type Value } from '../dsl/index.js';
 import { CounterBank } from './counter-bank.js';
+import { bitsForValue as bitsFor } from '../../sw/engine/fields.js';
 
 /** Word offsets of the fixed registers. */
 export const CSR = {
@@ -47,7 +48,6 @@ export const COUNTER_NAMES = [
 ] as const;
 export type CounterName = (typeof COUNTER_NAMES)[number];
 
-const bitsFor = (max: number): number => Math.max(1, Math.ceil(Math.log2(max + 1)));
 
 /** Counters in CSR order (word CSR.COUNTERS + index). */
 export const COUNTERS: readonly CounterSpec[] = [
