@@ -45,6 +45,7 @@ export function engineBoardTop(board: Board, config: EngineConfig, clockMHz?: nu
   const spec = EngineBoard({
     config, clockHz, clocksPerBit, timeoutCycles: boardTimeoutCycles(clockHz, clocksPerBit),
     leds: board.pins.leds.length, ledActiveLow: board.pins.ledActiveLow, button: board.pins.buttonN !== undefined, ...(pll ? { pll } : {}),
+    sprams: board.capacity.spram,
   });
   return { name: BOARD_TOP, spec: spec as ModuleSpec<unknown>, clockHz };
 }
@@ -73,7 +74,7 @@ export function topsOf(configPath: string, board: Board, top?: string, clockMHz?
   if (isEngineConfigFile(configPath)) {
     const config = loadConfig(configPath).config;
     const hasUart = board.pins.uartRx !== '' && board.pins.uartTx !== '';
-    candidates = hasUart ? [engineBoardTop(board, config, clockMHz)] : [wrappedTop(EngineTop({ config }) as ModuleSpec<unknown>)];
+    candidates = hasUart ? [engineBoardTop(board, config, clockMHz)] : [wrappedTop(EngineTop({ config, sprams: board.capacity.spram }) as ModuleSpec<unknown>)];
     onRequest = [bridgeTop(board, config, clockMHz)];
   } else {
     const specs = loadExamplesConfig(configPath).examples.map((e) => exampleSpec(e));

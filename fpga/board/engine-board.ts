@@ -7,6 +7,7 @@
 import { Bool, UInt, cat, defineModule, lit, type Value } from '../../generator/dsl/index.js';
 import { EngineTop, engineTopName } from '../../generator/engine/engine-top.js';
 import type { EngineConfig } from '../../sw/engine/config.js';
+import { UP5K_SPRAMS } from '../../sw/engine/memory-map.js';
 import { linkLayout } from '../link/protocol.js';
 import type { BoardName } from '../boards.js';
 import { Pll, pllConfig } from './pll.js';
@@ -26,6 +27,8 @@ export interface EngineBoardParams {
   button: boolean;
   /** Run the design from the PLL instead of the oscillator (clockHz is then the PLL's output). */
   pll?: { board: BoardName; inputMHz: number; outputMHz: number };
+  /** SPRAMs of the device (default 4, the iCE40UP5K; 0 on the iCE40HX): where the engine's memories go. */
+  sprams?: number;
 }
 
 export const UART_BAUD = 115_200;
@@ -73,7 +76,7 @@ export const EngineBoard = defineModule('board_engine', (m, p: EngineBoardParams
 
   const layout = linkLayout(p.config);
   const bridge = m.instance('bridge', UartBridge({ clocksPerBit: p.clocksPerBit, timeoutCycles: p.timeoutCycles, layout }), { clk, rst, rx: rxPin });
-  const engine = m.instance('engine', EngineTop({ config: p.config }), {
+  const engine = m.instance('engine', EngineTop({ config: p.config, ...(p.sprams !== undefined ? { sprams: p.sprams } : {}) }), {
     clk, rst,
     req_valid: bridge.port('req_valid'), req_write: bridge.port('req_write'), req_addr: bridge.port('req_addr'), req_wdata: bridge.port('req_wdata'),
   });
@@ -105,5 +108,5 @@ export const EngineBoard = defineModule('board_engine', (m, p: EngineBoardParams
   return { clk: pin, uart_rx: rxPin, uart_tx: txPin, led: ledPins };
 }, {
   name: (p) => `board_${engineTopName(p.config)}_${p.leds}led${p.ledActiveLow ? 'n' : ''}${p.button ? '_btn' : ''}_cpb${p.clocksPerBit}_t${p.timeoutCycles}` +
-    (p.pll ? `_pll${String(p.pll.outputMHz).replace('.', 'p')}` : ''),
+    (p.pll ? `_pll${String(p.pll.outputMHz).replace('.', 'p')}` : '') + (p.sprams !== undefined && p.sprams !== UP5K_SPRAMS ? `_spram${p.sprams}` : ''),
 });

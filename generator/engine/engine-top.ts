@@ -9,7 +9,7 @@ import { writeVerilog } from '../emit/index.js';
 import { configHash, type EngineConfig } from '../../sw/engine/config.js';
 import { UP5K_SPRAMS, ice40Placement, memoryMap, type MemoryName } from '../../sw/engine/memory-map.js';
 import { bankBitsOf } from './act-addr.js';
-import { ActBankPair } from './act-bank.js';
+import { ActBankPair, ActBankSingle } from './act-bank.js';
 import { Controller, controllerWidths } from './controller.js';
 import { COUNTERS, CsrBlock } from './csr.js';
 import { HostBus, hostAddrBits, type HostBusParams } from './host.js';
@@ -107,9 +107,10 @@ export const EngineTop = defineModule('sd_engine', (m, p: EngineTopParams) => {
   ctl.port('logits_rdata').set(logitsData);
   host.port('logits_rdata').set(logitsData);
 
-  // ACT: byte a in bank a mod P_c at word a div P_c. Each bank is a pair of single-port copies
-  // (act-bank.ts): layer i reads copy i mod 2 and writes the other; the host writes both and reads
-  // copy (LAYER mod 2), the one the last layer run (or stopped on) read: its input feature map.
+  // ACT: byte a in bank a mod P_c at word a div P_c. In SPRAM each bank is a pair of single-port
+  // copies (act-bank.ts): layer i reads copy i mod 2 and writes the other; the host writes both and
+  // reads copy (LAYER mod 2), the one the last layer run (or stopped on) read: its input feature
+  // map. Without SPRAM a bank is one block RAM with a read and a write port.
   const bankOf = (a: Value): Value => (bankBits > 0 ? a.slice(bankBits - 1, 0) : lit(0, UInt(1)));
   const wordOf = (a: Value): Value => a.slice(a.width - 1, bankBits).resize(cw.actWord);
   const hostAct = host.port('act_addr');
@@ -123,20 +124,20 @@ export const EngineTop = defineModule('sd_engine', (m, p: EngineTopParams) => {
   for (let b = 0; b < Q; b++) {
     const hostHit = bankBits > 0 ? bankOf(hostAct).eq(b) : lit(1, Bool);
     const ctlHit = bankBits > 0 ? bankOf(ctlWaddr).eq(b) : lit(1, Bool);
-    const bank = m.instance(`act${b}`, ActBankPair({ depth: c.actDepth, spram: inSpram.has('ACT') }), {
-      clk, rst, sel: readCopy, wboth: busy.not(),
-      re: mux(busy, ctl.port(`act_re${b}`), host.port('act_re').and(hostHit)),
-      raddr: mux(busy, ctl.port(`act_raddr${b}`), hostWord),
-      we: mux(busy, ctl.port('act_we').and(ctlHit), host.port('act_we').and(hostHit)),
-      waddr: mux(busy, ctlWord, hostWord),
-      wdata: mux(busy, ctl.port('act_wdata'), host.port('act_wdata')),
-    });
+    const re = mux(busy, ctl.port(`act_re${b}`), host.port('act_re').and(hostHit));
+    const raddr = mux(busy, ctl.port(`act_raddr${b}`), hostWord);
+    const we = mux(busy, ctl.port('act_we').and(ctlHit), host.port('act_we').and(hostHit));
+    const waddr = mux(busy, ctlWord, hostWord);
+    const wdata = mux(busy, ctl.port('act_wdata'), host.port('act_wdata'));
+    const bank = inSpram.has('ACT')
+      ? m.instance(`act${b}`, ActBankPair({ depth: c.actDepth, spram: true }), { clk, rst, sel: readCopy, wboth: busy.not(), re, raddr, we, waddr, wdata })
+      : m.instance(`act${b}`, ActBankSingle({ depth: c.actDepth }), { clk, rst, re, raddr, we, waddr, wdata });
     const data = bank.port('rdata');
     ctl.port(`act_rdata${b}`).set(data);
     bankData.push(data);
   }
   host.port('act_rdata').set(bankBits > 0 ? select(hostBankQ, bankData) : bankData[0]!);
-}, { name: (p) => engineTopName(p.config) });
+}, { name: (p) => engineTopName(p.config) + (p.sprams !== undefined && p.sprams !== UP5K_SPRAMS ? `_spram${p.sprams}` : '') });
 
 export interface GeneratedEngine {
   top: string;

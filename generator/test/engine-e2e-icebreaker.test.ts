@@ -1,8 +1,9 @@
 /**
  * End to end on Verilator for the FPGA configurations (configs/icebreaker.json and its dense twin
- * icebreaker-dense.json: 2x1 PEs, 24-bit accumulators and counters, the activation bank as an SPRAM
- * copy pair): random models against the golden model, its events and the cycle model, as the default
- * shapes are checked in engine-e2e-sd/dense.test.ts.
+ * icebreaker-dense.json: 1x1 PEs, 24-bit accumulators and counters, the activation bank as an SPRAM
+ * copy pair; the SD one also as built for the iCE40HX, without SPRAM, each bank one block RAM):
+ * random models against the golden model, its events and the cycle model, as the default shapes
+ * are checked in engine-e2e-sd/dense.test.ts.
  */
 import { E2E_SPECS } from '../engine/host-check.js';
 import { describeEngineAgainstGolden, type EngineCase } from './helpers/engine-e2e.js';
@@ -21,3 +22,4 @@ const DENSE_CASES: EngineCase[] = [
 
 describeEngineAgainstGolden({ label: 'SD icebreaker', baseName: 'icebreaker.json', baseJson: icebreakerJson, shapes: [{}], cases: SD_CASES, images: 2 });
 describeEngineAgainstGolden({ label: 'dense icebreaker', baseName: 'icebreaker-dense.json', baseJson: icebreakerDenseJson, shapes: [{}], cases: DENSE_CASES, images: 2 });
+describeEngineAgainstGolden({ label: 'SD icebreaker without SPRAM (iCE40HX memories)', baseName: 'icebreaker.json', baseJson: icebreakerJson, shapes: [{}], cases: SD_CASES.slice(0, 1), images: 2, sprams: 0 });

@@ -166,7 +166,7 @@ export const UP5K_SPRAMS = 4;
 
 /** Where each memory of a configuration goes on an iCE40, and what that costs. */
 export interface Ice40Placement {
-  /** Memories in SPRAM (ACT: both copies of every bank, docs/engine.md "Activation banks"). */
+  /** Memories in SPRAM (ACT: both copies of every bank, docs/engine.md "Activation banks"; in block RAM a bank is one copy). */
   spram: MemoryName[];
   /** Block RAMs per memory (0 for those in SPRAM). */
   ebrBy: Partial<Record<MemoryName, number>>;
@@ -184,7 +184,8 @@ export interface Ice40Placement {
  */
 export function ice40Placement(c: EngineConfig, sprams = UP5K_SPRAMS): Ice40Placement {
   const map = memoryMap(c);
-  const ebrOf = (m: MemorySpec): number => (m.name === 'ACT' ? 2 * m.banks * ice40EbrCount(m.width, m.depth) : ice40EbrCount(m.width, m.depth));
+  // ACT in block RAM is one copy per bank (a read and a write port); only SPRAM needs the pair.
+  const ebrOf = (m: MemorySpec): number => (m.name === 'ACT' ? m.banks * ice40EbrCount(m.width, m.depth) : ice40EbrCount(m.width, m.depth));
   const spramOf = (m: MemorySpec): number => (m.name === 'ACT' ? 2 * m.banks * ice40SpramCount(m.width, m.depth) : ice40SpramCount(m.width, m.depth));
   const inSpram = new Set<MemoryName>();
   let free = sprams;

@@ -16,6 +16,8 @@ export interface EngineCase { what: string; seed: number; model: RandomModelOpti
 
 export function describeEngineAgainstGolden(o: {
   label: string; baseName: string; baseJson: object; shapes: Partial<EngineConfig>[]; cases: EngineCase[]; images: number;
+  /** SPRAMs of the target (engine-top.ts); 0 builds the iCE40HX memories (ACT as one block RAM per bank). */
+  sprams?: number;
 }): void {
   for (const shape of o.shapes) {
     const lc = parseConfig({ ...o.baseJson, logitsDepth: 32, ...shape }, `${o.baseName} + ${JSON.stringify({ logitsDepth: 32, ...shape })}`);
@@ -24,7 +26,7 @@ export function describeEngineAgainstGolden(o: {
       let sim: Simulation;
       let host: EngineHost;
       beforeAll(async () => {
-        ({ sim, host } = await simulateEngine(lc.config));
+        ({ sim, host } = await simulateEngine(lc.config, {}, o.sprams));
       }, 120_000);
       afterAll(() => sim?.close());
 
