@@ -105,8 +105,8 @@ describe('engine configuration', () => {
     expect(ice40Placement({ ...ibDense, peRows: 4 }).spram).toEqual(['DESC', 'ACT']);
     // 2x2: ACT's 4 copies take all 4 SPRAMs
     expect(ice40Placement({ ...ib, peCols: 2, actDepth: 4096 })).toMatchObject({ spram: ['ACT'], ebr: 19, sprams: 4 });
-    // no SPRAM (iCE40HX): CE back in block RAM (3), ACT's two copies of 8192 x 8 = 16 blocks each
-    expect(ice40Placement(ib, 0)).toMatchObject({ spram: [], sprams: 0, ebr: 16 + 3 + 2 * 16 });
+    // no SPRAM (iCE40HX): CE back in block RAM (3), ACT one block-RAM copy of 8192 x 8 = 16 blocks (no pair)
+    expect(ice40Placement(ib, 0)).toMatchObject({ spram: [], sprams: 0, ebr: 16 + 3 + 16 });
     // 8 ACT copies do not fit 4 SPRAMs: they stay block RAM and the model memories get the SPRAMs
     expect(ice40Placement({ ...ib, peCols: 4, actDepth: 2048 }).spram).not.toContain('ACT');
     console.log('compared 7 placements (icebreaker, icebreaker-dense, 4x1 sd and dense, 2x2, no SPRAM, 4 banks)');
