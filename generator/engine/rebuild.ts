@@ -43,23 +43,28 @@ export const RebuildLane = defineModule('sd_rebuild_lane', (m, p: RebuildLanePar
   const rshift = m.input('r', UInt(p.shiftBits));
   const w = m.output('w', SInt(8));
 
+  // Each term is shifted by its field f itself, not f - 1, so the sum is 2t: one stage-1 shifter
+  // step fewer to mux around (a shift by f - 1 needs the decrement and its wrap at f = 0), and 2t
+  // is what stage 2 shifts. f = 0 zeroes B before the shifter.
+  const termWidth = 8 + 2 ** p.expBits;
   const negations: Value[] = [];
   const terms = codes.map((code, k) => {
     const field = code.slice(p.expBits - 1, 0);
     const negative = code.bit(p.expBits);
-    const amount = field.sub(1).trunc(p.expBits); // f - 1; unused when f = 0
-    const shifted = bcol[k]!.shl(amount).named(`shifted${k}`);
     const live = field.ne(0);
+    let shifted: Value = mux(live, bcol[k]!, 0).asSigned().resize(termWidth);
+    for (let b = 0; b < p.expBits; b++) shifted = mux(field.bit(b), shifted.shl(2 ** b).resize(termWidth), shifted).asSigned();
     // -v = ~v + 1: invert here, add the +1s as one small sum below (cheaper than three negators).
-    const inverted = shifted.xor(negative.repeat(shifted.width).asSigned());
     negations.push(live.and(negative));
-    return mux(live, inverted, 0).named(`term${k}`);
+    return shifted.xor(live.and(negative).repeat(termWidth).asSigned()).named(`term${k}`);
   });
   const sumWidth = rebuildSumWidth(p);
   const t = m.reg('t_q', SInt(sumWidth), { init: 0 });
   const rq = m.reg('r_q', UInt(p.shiftBits), { init: 0 });
   const plusOnes = addTree(negations);
-  t.set(addTree([...terms, plusOnes.zext(plusOnes.width + 1).asSigned()]).resize(sumWidth));
+  // 2t is even: t_q keeps t.
+  const twiceT = addTree([...terms, plusOnes.zext(plusOnes.width + 1).asSigned()]).named('twice_t');
+  t.set(twiceT.sra(1).resize(sumWidth));
   rq.set(rshift);
 
   // floor(t / 2^(R-1)), i.e. 2t >>> R, saturated to 9 bits: past them the rounded value saturates
