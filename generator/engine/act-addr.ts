@@ -28,6 +28,8 @@
  * kernel, kh, kw < k, oy < outH): then y <= (outH-1)*s + k-1 - pad <= H + pad - 1 <= H, and
  * likewise x <= W for a column inside the row, so the upper range checks are the equalities
  * y != H and x != W (the lower ones are sign bits): no comparator carry chains.
+ * The same bounds put y and x in -1..2^dimBits - 1: d + 1 signed bits hold them (and a column
+ * past the row end, whose x may wrap, is cut by its pixel check).
  */
 import { Bool, SInt, UInt, cat, defineModule, lit, mux, select, type Value } from '../dsl/index.js';
 
@@ -88,10 +90,12 @@ export const ActAddrGen = defineModule('sd_act_addr', (m, p: ActAddrParams) => {
 
   // S1: coordinates of the tap (signed: padding makes them -1).
   const scaled = (v: Value): Value => mux(stride2, v.shl(1), v.zext(d + 1));
-  const y = scaled(oy).add(kh).sub(pad).asSigned().resize(d + 3).named('tap_y');
-  const x0 = scaled(ox0).add(kw).sub(pad).asSigned().resize(d + 3).named('tap_x0');
+  // kh - pad and kw - pad in -1..2 first (three bits), so each coordinate takes one adder.
+  const offset = (k: Value): Value => k.zext(3).sub(pad.zext(3)).trunc(3).asSigned();
+  const y = scaled(oy).zext(d + 2).asSigned().add(offset(kh)).resize(d + 1).named('tap_y');
+  const x0 = scaled(ox0).zext(d + 2).asSigned().add(offset(kw)).resize(d + 1).named('tap_x0');
   const nonNegative = (v: Value): Value => v.bit(v.width - 1).not();
-  const rowOk = nonNegative(y).and(y.asUnsigned().trunc(d + 2).ne(height)).named('row_ok');
+  const rowOk = nonNegative(y).and(y.asUnsigned().trunc(d).ne(height)).named('row_ok');
   const a = p.addrBits;
   const planeRow = plane.add(oyRow).trunc(a).named('plane_row');
   const w = width.resize(a);
@@ -100,7 +104,7 @@ export const ActAddrGen = defineModule('sd_act_addr', (m, p: ActAddrParams) => {
   const pixOk = Array.from({ length: p.cols }, (_, q) => (q === 0 ? lit1() : ox0.add(q).lt(outW)));
   const s1Valid = m.reg('s1_valid', Bool, { init: 0, enable: advance });
   const s1RowOk = m.reg('s1_row_ok', Bool, { init: 0, enable: advance });
-  const s1X0 = m.reg('s1_x0', SInt(d + 3), { init: 0, enable: advance });
+  const s1X0 = m.reg('s1_x0', SInt(d + 1), { init: 0, enable: advance });
   const s1PlaneRow = m.reg('s1_plane_row', UInt(p.addrBits), { init: 0, enable: advance });
   const s1KhRow = m.reg('s1_kh_row', UInt(p.addrBits), { init: 0, enable: advance });
   const s1PixOk = m.reg('s1_pix_ok', UInt(p.cols), { init: 0, enable: advance });
@@ -113,7 +117,7 @@ export const ActAddrGen = defineModule('sd_act_addr', (m, p: ActAddrParams) => {
 
   // S2: the line's address.
   const s2RowOk = m.reg('s2_row_ok', Bool, { init: 0, enable: advance });
-  const s2X0 = m.reg('s2_x0', SInt(d + 3), { init: 0, enable: advance });
+  const s2X0 = m.reg('s2_x0', SInt(d + 1), { init: 0, enable: advance });
   const s2Line = m.reg('s2_line', UInt(p.addrBits), { init: 0, enable: advance });
   const s2PixOk = m.reg('s2_pix_ok', UInt(p.cols), { init: 0, enable: advance });
   m.when(advance, () => s2Valid.set(s1Valid));
@@ -128,9 +132,9 @@ export const ActAddrGen = defineModule('sd_act_addr', (m, p: ActAddrParams) => {
   const colWord: Value[] = [];
   const colInBeat: Value[] = [];
   for (let q = 0; q < p.cols; q++) {
-    const x = s2X0.add(mux(stride2, 2 * q, q)).named(`col_x${q}`);
-    colOk.push(s2RowOk.and(s2PixOk.bit(q)).and(nonNegative(x)).and(x.asUnsigned().trunc(d + 2).ne(width)).named(`col_ok${q}`));
-    const addr = s2Line.add(x.asUnsigned().trunc(d + 2)).resize(p.addrBits).named(`col_addr${q}`);
+    const x = (q === 0 ? s2X0 : s2X0.add(mux(stride2, 2 * q, q)).resize(d + 1).asSigned()).named(`col_x${q}`);
+    colOk.push(s2RowOk.and(s2PixOk.bit(q)).and(nonNegative(x)).and(x.asUnsigned().trunc(d).ne(width)).named(`col_ok${q}`));
+    const addr = s2Line.add(x.asUnsigned().trunc(Math.min(d, p.addrBits))).resize(p.addrBits).named(`col_addr${q}`);
     colBank.push(bankBits > 0 ? addr.slice(bankBits - 1, 0) : lit0());
     colWord.push(p.addrBits > bankBits ? addr.slice(p.addrBits - 1, bankBits) : lit0());
     const secondHalf = q >= p.cols / 2 ? 1 : 0;
@@ -139,8 +143,9 @@ export const ActAddrGen = defineModule('sd_act_addr', (m, p: ActAddrParams) => {
   for (let b = 0; b < p.cols; b++) {
     const hits = colOk.map((ok, q) => ok.and(colInBeat[q]!).and(bankBits > 0 ? colBank[q]!.eq(b) : lit1()));
     bankEn[b]!.set(s2Valid.and(orAll(hits)));
-    // At most one column of a beat hits a bank, so an AND-OR picks its word.
-    bankAddr[b]!.set(orAll(hits.map((h, q) => mux(h, colWord[q]!, 0))).resize(wordBits));
+    // At most one column of a beat hits a bank, so an AND-OR picks its word; a bank's address
+    // only counts with its enable, so a lone column drives it ungated.
+    bankAddr[b]!.set((p.cols === 1 ? colWord[0]! : orAll(hits.map((h, q) => mux(h, colWord[q]!, 0)))).resize(wordBits));
   }
   const s3Last = m.reg('s3_last', Bool, { init: 0 });
   s3Last.set(s2Valid.and(hold.not()));
