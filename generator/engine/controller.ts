@@ -238,6 +238,9 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const o0 = m.reg('o0', UInt(d + 1), { init: 0 });
   const groupEnd = m.reg('group_end', UInt(d + 1), { init: 0 });
   const lanes = m.reg('lanes', UInt(laneBits), { init: 0 });
+  // BIAS/QUANT address chanBase + o0 + k as a counter: set in linit, stepped per lane read in tinit,
+  // so each tinit ends at the next output tile's chanBase + o0.
+  const chan = m.reg('chan_addr', UInt(Math.max(cw.biasAddr, cw.quantAddr)), { init: 0 });
   const idxPtr = m.reg('idx_ptr', UInt(wideBits(c.idxDepth)), { init: 0 });
   const ceTile = m.reg('ce_tile', UInt(wideBits(sd ? c.ceDepth : c.wDepth)), { init: 0 });
   const count = m.reg('count', UInt(d), { init: 0 });
@@ -247,8 +250,11 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const pixOff = m.reg('pix_off', UInt(aa), { init: 0 });
   const oyRow = m.reg('oy_row', UInt(aa), { init: 0 });  // oy * stride * W
   // Pixels of the tile being tapped (a partial tile at the row end) and its MACs per tap = its drain length.
-  const colsLeft = outW.sub(ox0).trunc(d).named('cols_left');
-  const lastCols = gtConst(colsLeft, Q).not().named('last_cols');  // the row's last pixel tile
+  // outW - ox0, and whether this is the row's last pixel tile / the last row, are registers stepped
+  // with ox0 and oy (not formed from them): they feed the walk's decisions and the counters.
+  const colsLeft = m.reg('cols_left', UInt(d), { init: 0 });
+  const lastCols = m.reg('last_cols', Bool, { init: 0 });  // colsLeft <= Q
+  const lastRow = m.reg('last_row', Bool, { init: 0 });    // oy + 1 = outH
   const cols = mux(lastCols, colsLeft, Q).resize(colBits).named('cols_now');
   const tileMacs = lanes.mul(cols).resize(bitsFor(P * Q)).named('tile_macs');
   // Tile-start products as running sums: bBase + o0 * bpo and o0 * outH*outW, stepped per lane in tinit.
@@ -280,10 +286,16 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const rowsExcess = mulByConstant(rows, 3).zext(d + 3).asSigned().sub(C.zext(d + 3).asSigned()).named('rows_excess');
   const rowsOk = mux(isConv3, rows.eq(mulByConstant(C, 3)), rowsExcess.ge(0).and(rowsExcess.le(2)));
   const chanEnd = chanBase.add(O).named('chan_end');
-  const checks: [Value, number][] = [
+  // The checks on descriptor fields alone are settled from check1 on: each run of them between
+  // two product checks is folded into a code register there (first failure wins), and check2 only
+  // combines those with the product checks' bits, in descriptorError's order.
+  const firstFailure = (checks: [Value, number | Value][]): Value =>
+    checks.reduceRight<Value>((acc, [bad, codeValue]) => mux(bad, codeValue, acc), lit(0, UInt(3)));
+  const headChecks: [Value, number][] = [
     [kindOk.not(), ERROR_CODES.unknownKind],
     [C.eq(0).or(H.eq(0)).or(W.eq(0)), ERROR_CODES.shape],
-    [inBytesBad, ERROR_CODES.address],
+  ];
+  const fieldChecks: [Value, number][] = [
     [isPool.and(O.ne(C).or(outH.ne(H.srl(1))).or(outW.ne(W.srl(1))).or(outH.eq(0)).or(outW.eq(0)).or(isFinal)), ERROR_CODES.shape],
     // The RTL runs stride 1 and 2 and padding 0 and 1 (the address generator's range).
     [isPool.not().and(stride.eq(0).or(gtConst(stride, 2)).or(gtConst(padding, 1))), ERROR_CODES.shape],
@@ -292,10 +304,16 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     [isPool.not().and(O.eq(0).or(rowsOk.not()).or(G.eq(0))), ERROR_CODES.shape],
     ...(sd ? [[isPool.not().and(bpo.eq(0).or(gtConst(bpo, 2 ** c.blockIndexBits))), ERROR_CODES.shape] as [Value, number]] : []),
     [isPool.not().and(gtConst(chanEnd, c.biasDepth).or(isFinal.not().and(gtConst(chanEnd, c.quantDepth)))), ERROR_CODES.address],
+  ];
+  const headCode = m.reg('head_code', UInt(3), { init: 0 });
+  const fieldCode = m.reg('field_code', UInt(3), { init: 0 });
+  const checkCode = firstFailure([
+    [headCode.ne(0), headCode],
+    [inBytesBad, ERROR_CODES.address],
+    [fieldCode.ne(0), fieldCode],
     ...(sd ? [[isPool.not().and(bNeedBad), ERROR_CODES.address] as [Value, number]] : []),
     [outBad, ERROR_CODES.address],
-  ];
-  const checkCode = checks.reduceRight<Value>((acc, [bad, codeValue]) => mux(bad, codeValue, acc), lit(0, UInt(3))).named('check_code');
+  ]).named('check_code');
 
   // ---- row source: the index selector (sd) or a row counter (dense) -----------------------
   const fetch = m.wire('fetch', Bool, { default: 0 });
@@ -335,7 +353,12 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const reloadNeeded = sd ? heldValid.not().or(src.block.ne(heldBlock)).named('reload_needed') : lit(0, Bool);
 
   // The row being tapped.
-  const rowC = m.reg('row_c', UInt(d), { init: 0 });
+  // conv1/linear: which of the row's taps j read an input (3c + j < C), decided at the fetch from
+  // C - 3c (a tap's own cycle then only picks a bit).
+  const rowLive = m.reg('row_live', UInt(3), { init: 0 });
+  const cLeft = C.zext(d + 3).asSigned().sub(mulByConstant(src.c, 3).zext(d + 3).asSigned()).named('c_left');
+  const cLeftLow = cLeft.slice(d + 2, 0);
+  const liveOfRow = cat(...[2, 1, 0].map((j) => cLeft.bit(cLeft.width - 1).not().and(gtConst(cLeftLow, j)))).named('live_of_row');
   const rowPlane = m.reg('row_plane', UInt(aa), { init: 0 });  // ACT offset of the row's (first) channel
   const rowKh = m.reg('row_kh', UInt(2), { init: 0 });
   const rowLast = m.reg('row_last', Bool, { init: 0 });
@@ -348,7 +371,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   weightPort.addr.set(weightAddr.trunc(weightPort.addr.width));
   m.when(fetch, () => {
     weightPort.re.set(1);
-    rowC.set(src.c);
+    rowLive.set(liveOfRow);
     rowPlane.set(product.trunc(aa));
     rowKh.set(src.kh);
     rowLast.set(src.last);
@@ -393,7 +416,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   // tile's last tap (its "end issue") waits until the previous tile's end issue is at least
   // max(its drain length, capture latency) cycles back, so the drain of one tile never overlaps
   // the next capture and the pending drain address is not overwritten before its capture.
-  const lastTile = oy.add(1).trunc(d).eq(outH).and(lastCols).named('last_tile');  // oy < outH, ox0 < outW
+  const lastTile = lastRow.and(lastCols).named('last_tile');
   const beats = requantBeats(c);
   const gap = m.reg('gap', UInt(bitsFor(Math.max(beats * P * Q, actLatency(true, Q) + 1))), { init: 0 });
   const gapFree = gap.eq(0).named('gap_free');
@@ -429,7 +452,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     pendBase.set(o0Plane.add(pixOff).resize(pendBase.width));
     pendCols.set(cols);
   });
-  const liveTap = tapOffer.and(isConv3.or(mulByConstant(rowC, 3).add(tapJ).lt(C))).named('live_tap');
+  const liveTap = tapOffer.and(isConv3.or(mux(tapJ.bit(1), rowLive.bit(2), mux(tapJ.bit(0), rowLive.bit(1), rowLive.bit(0))))).named('live_tap');
   // conv1/linear tap j reads channel 3r + j: the row's plane + j * H*W.
   const tapPlaneStep = mux(isConv3.or(tapJ.eq(0)), 0, mux(tapJ.bit(1), inPlane.shl(1), inPlane)).trunc(aa);
   const tapPlane = rowPlane.add(tapPlaneStep).trunc(aa).named('tap_plane');
@@ -628,6 +651,8 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   // check1: the layer products, one per cycle (k = 0..LAYER_PRODUCTS-1) through the multiplier the
   // row fetch uses (one SB_MAC16; the states never overlap).
   fsm.state('check1', () => {
+    headCode.set(firstFailure(headChecks));
+    fieldCode.set(firstFailure(fieldChecks));
     const sat = product.sat(satBits);
     m.when(k.eq(0), () => inPlane.set(sat));
     m.when(k.eq(1), () => planeSize.set(sat));
@@ -660,16 +685,20 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     ceTile.set(weightBase.resize(ceTile.width));
     nextBTile.set(bBase.resize(cw.bAddr));
     nextO0Plane.set(0);
+    chan.set(chanBase.resize(chan.width));
     k.set(0);
     goto('tinit');
   });
   const laneCount = mux(gtConst(groupEnd.sub(o0).trunc(d + 1), P), P, groupEnd.sub(o0).trunc(d + 1)).resize(laneBits).named('lane_count');
-  const chan = chanBase.add(o0).add(k).named('chan_addr');
+  // lanes takes lane_count in tinit's first cycle (k = 0, lane_count >= 1: o0 < group end there), so
+  // the rest of tinit compares k with the register.
+  const laneRead = k.eq(0).or(k.lt(lanes)).named('lane_read');
   bias.addr.set(chan.trunc(cw.biasAddr));
   quant.addr.set(chan.trunc(cw.quantAddr));
   fsm.state('tinit', () => {
-    lanes.set(laneCount);
-    m.when(k.lt(laneCount), () => {
+    m.when(k.eq(0), () => lanes.set(laneCount));
+    m.when(laneRead, () => {
+      chan.set(chan.add(1).trunc(chan.width));
       bias.re.set(1);
       inc.biasReads.set(1);
       progress.set(1);
@@ -688,17 +717,20 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
       bTileBase.set(nextBTile);
       o0Plane.set(nextO0Plane);
     });
-    m.when(k.lt(laneCount), () => {
+    m.when(laneRead, () => {
       nextBTile.set(nextBTile.add(bpo).trunc(cw.bAddr));
       nextO0Plane.set(nextO0Plane.add(planeSize).trunc(aa));
     });
     oy.set(0);
     oyRow.set(0);
     ox0.set(0);
+    colsLeft.set(outW);
+    lastCols.set(gtConst(outW, Q).not());
+    lastRow.set(outH.eq(1));
     pixOff.set(0);
     heldValid.set(0);
     k.set(k.add(1).trunc(k.width));
-    m.when(k.eq(laneCount), () => goto('wstart'));
+    m.when(k.ne(0).and(k.eq(lanes)), () => goto('wstart'));
   });
   fsm.state('wstart', () => {
     selStart.set(1);
@@ -726,8 +758,15 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   // The next pixel tile of the output tile (its walk restarts at the group's first kept row).
   const advanceTile = (): void => {
     pixOff.set(pixOff.add(cols).trunc(pixOff.width));
-    m.when(lastCols.not(), () => ox0.set(ox0.add(Q).trunc(d))).otherwise(() => {  // ox0 + Q < outW
+    m.when(lastCols.not(), () => {  // ox0 + Q < outW
+      ox0.set(ox0.add(Q).trunc(d));
+      colsLeft.set(colsLeft.sub(Q).trunc(d));
+      lastCols.set(gtConst(colsLeft, 2 * Q).not());
+    }).otherwise(() => {
       ox0.set(0);
+      colsLeft.set(outW);
+      lastCols.set(gtConst(outW, Q).not());
+      lastRow.set(oy.add(2).eq(outH));  // oy < outH - 1 here
       oy.set(oy.add(1).trunc(d));
       oyRow.set(oyRow.add(mux(stride2, W.shl(1), W)).trunc(aa));
     });
