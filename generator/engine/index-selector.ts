@@ -50,7 +50,7 @@ export const IndexSelector = defineModule('sd_index_selector', (m, p: IndexSelec
   memEn.set(0);
   done.set(0);
   const fsm = m.fsm('walk', ['idle', 'count', 'rows'] as const);
-  const left = m.reg('left', UInt(p.cBits), { init: 0 });         // entries not yet read
+  const left = m.reg('left', UInt(p.cBits), { init: 0 });         // entries not yet taken, the one in mem_data included
   const have = m.reg('have', Bool, { init: 0 });                  // mem_data holds an untaken entry
   const index = m.reg('index_q', UInt(p.cBits), { init: 0 });     // position of the entry in mem_data
   const count = memData.slice(p.cBits - 1, 0);
@@ -79,7 +79,7 @@ export const IndexSelector = defineModule('sd_index_selector', (m, p: IndexSelec
       done.set(1);
       fsm.goto('idle');
     }).otherwise(() => {
-      left.set(count.sub(1).trunc(p.cBits));
+      left.set(count);
       readEntry();
       fsm.goto('rows');
     });
@@ -87,7 +87,7 @@ export const IndexSelector = defineModule('sd_index_selector', (m, p: IndexSelec
   fsm.state('rows', () => {
     m.when(taken, () => {
       index.set(index.add(1).trunc(p.cBits));
-      m.when(left.eq(0), () => {
+      m.when(left.eq(1), () => {
         have.set(0);
         done.set(1);
         fsm.goto('idle');
@@ -103,7 +103,7 @@ export const IndexSelector = defineModule('sd_index_selector', (m, p: IndexSelec
   outKh.set(memData.slice(p.cBits + 1, p.cBits));
   outBlock.set(memData.slice(width - 1, p.cBits + 2));
   outIndex.set(index);
-  outLast.set(have.and(left.eq(0)));
+  outLast.set(have.and(left.eq(1)));
   busy.set(mux(fsm.is('idle'), 0, 1));
   return { start, base, memAddr, memEn, memData, outReady, outValid, outC, outKh, outBlock, outIndex, outLast, done, busy };
 });
