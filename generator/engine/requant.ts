@@ -95,8 +95,12 @@ export const Requant = defineModule('sd_requant', (m, p: RequantParams) => {
   const accU = acc.asUnsigned();
   const accLo = accU.slice(loBits - 1, 0);
   const accHi = accU.slice(p.accBits - 1, loBits).zext(loBits);
-  const signFix = mux(accU.bit(p.accBits - 1), mult.shl(hiBits), 0).zext(upperBits);
-  const corrOf = (lowProd: Value): Value => lowProd.srl(loBits).resize(upperBits).sub(signFix).trunc(upperBits);
+  // sign * M * 2^hiBits is zero in corr's low hiBits bits: only the bits above subtract.
+  const corrOf = (lowProd: Value): Value => {
+    const high = lowProd.srl(loBits);
+    const above = high.srl(hiBits).resize(upperBits - hiBits).sub(mux(accU.bit(p.accBits - 1), mult, 0).resize(upperBits - hiBits)).trunc(upperBits - hiBits);
+    return cat(above, high.trunc(hiBits));
+  };
   let hiProd: Value;
   let corr: Value;
   let lowBits: Value;
