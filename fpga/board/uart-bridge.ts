@@ -13,6 +13,7 @@
  */
 import { Bool, UInt, cat, defineModule, lit, mux, select, stream, type Signal, type Value } from '../../generator/dsl/index.js';
 import { CSR } from '../../generator/engine/csr.js';
+import { atMost } from '../../generator/engine/host.js';
 import { CRC_INIT, CRC_POLY } from '../link/crc.js';
 import { bitsForValue as bitsFor } from '../../sw/engine/fields.js';
 import {
@@ -37,14 +38,6 @@ export function crcNext(crc: Value, byte: Value): Value {
     x = mux(x.bit(15), shifted.xor(lit(CRC_POLY, UInt(16))), shifted);
   }
   return x;
-}
-
-/** `x <= c` for a constant `c`, as plain logic from the constant's bits (no carry chain). */
-export function atMost(x: Value, c: number): Value {
-  if (c >= 2 ** x.width - 1) return lit(1, Bool);
-  let le: Value = lit(1, Bool);   // the bits below i compare <= (equal counts)
-  for (let i = 0; i < x.width; i++) le = (Math.floor(c / 2 ** i) % 2) ? x.bit(i).not().or(le) : x.bit(i).not().and(le);
-  return le;
 }
 
 /**

@@ -8,8 +8,7 @@
  * Memory regions are only accessible while the engine is idle (`req_ready` low while busy); the
  * CSR block always is. Offsets past a memory's depth are ignored (writes dropped, reads give 0).
  */
-import { Bool, UInt, cat, defineModule, lit, mux, type Value } from '../dsl/index.js';
-import { mulByConstant } from './const-mul.js';
+import { Bool, UInt, cat, defineModule, lit, mux, select, type Value } from '../dsl/index.js';
 import { CSR_DECODED_WORDS } from './csr.js';
 
 export interface HostRegionParams {
@@ -34,17 +33,37 @@ export function hostAddrBits(p: HostBusParams): number {
 
 export const addrBitsOf = (depth: number): number => Math.max(1, Math.ceil(Math.log2(Math.max(2, depth))));
 
+/** `x <= c` for a constant `c`, as plain logic from the constant's bits (no carry chain). */
+export function atMost(x: Value, c: number): Value {
+  if (c >= 2 ** x.width - 1) return lit(1, Bool);
+  if (c < 0) return lit(0, Bool);
+  let le: Value = lit(1, Bool);   // the bits below i compare <= (equal counts)
+  for (let i = 0; i < x.width; i++) le = (Math.floor(c / 2 ** i) % 2) ? x.bit(i).not().or(le) : x.bit(i).not().and(le);
+  return le;
+}
+
 /**
- * floor(x / n) for x < 2^bits, by a multiply and a shift (exact: m = ceil(2^k / n), k = bits +
- * ceil(log2 n)); the constant multiply is shifts and adds (no DSP).
+ * floor(x / n) and x mod n for an unsigned x of `bits` bits. A power of two is a shift; otherwise
+ * long division, one quotient bit per bit of x from the top, each step a small table on the
+ * running remainder and the next bit (LUT logic: no adder, no carry chain, no DSP).
  */
-export function divideByConstant(x: Value, n: number, bits: number): Value {
-  if (n === 1) return x;
-  const log = Math.ceil(Math.log2(n));
-  if (2 ** log === n) return x.srl(log).trunc(Math.max(1, bits - log));
-  const k = bits + log;
-  const mult = (2n ** BigInt(k) + BigInt(n) - 1n) / BigInt(n);
-  return mulByConstant(x.trunc(bits), Number(mult)).srl(k).trunc(bits);
+export function divideByConstant(x: Value, n: number, bits: number): { quotient: Value; remainder: Value } {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`divideByConstant: n must be a positive integer, got ${n}`);
+  const remBits = Math.max(1, Math.ceil(Math.log2(n)));
+  const log = Math.log2(n);
+  if (Number.isInteger(log)) {
+    return { quotient: log === 0 ? x.trunc(bits) : x.srl(log).trunc(Math.max(1, bits - log)), remainder: log === 0 ? lit(0, UInt(1)) : x.trunc(log) };
+  }
+  // t = 2r + x_i < 2n: the step's quotient bit is t >= n, its remainder t - n or t.
+  const stepRem = Array.from({ length: 2 * n }, (_, t) => lit(t >= n ? t - n : t, UInt(remBits)));
+  let r: Value = lit(0, UInt(remBits));
+  const q: Value[] = [];
+  for (let i = bits - 1; i >= 0; i--) {
+    const t = cat(r, x.bit(i));
+    q.push(atMost(t, n - 1).not());
+    r = select(t, stepRem, lit(0, UInt(remBits)));
+  }
+  return { quotient: cat(...q), remainder: r };
 }
 
 export const HostBus = defineModule('sd_host_bus', (m, p: HostBusParams) => {
@@ -83,7 +102,6 @@ export const HostBus = defineModule('sd_host_bus', (m, p: HostBusParams) => {
   const respQ = m.reg('resp_valid_q', Bool, { init: 0 });
   respQ.set(rd);
   respValid.set(respQ);
-  const respPart = m.reg('resp_part', UInt(Math.max(1, Math.ceil(Math.log2(maxParts)))), { init: 0, enable: rd });
   const csrSel = m.reg('resp_csr', Bool, { init: 0, enable: rd });
   csrSel.set(isCsr);
   let rdataOut: Value = mux(csrSel, csrRdata, 0);
@@ -94,10 +112,10 @@ export const HostBus = defineModule('sd_host_bus', (m, p: HostBusParams) => {
     // Only offsets below parts * depth address a word; the division needs just their bits.
     const span = parts * r.depth;
     const spanBits = Math.min(p.regionShift, addrBitsOf(span));
-    const inRange = (span >= 2 ** p.regionShift ? lit(1, Bool) : offset.lt(span)).named(`${lname}_in_range`);
-    const low = offset.trunc(spanBits);
-    const word = divideByConstant(low, parts, spanBits).named(`${lname}_word`);
-    const part = parts === 1 ? lit(0, UInt(1)) : low.sub(mulByConstant(word, parts)).trunc(Math.ceil(Math.log2(parts))).named(`${lname}_part`);
+    const inRange = atMost(offset, span - 1).named(`${lname}_in_range`);
+    const split = divideByConstant(offset.trunc(spanBits), parts, spanBits);
+    const word = split.quotient.named(`${lname}_word`);
+    const part = split.remainder.named(`${lname}_part`);
     const hit = region.eq(i + 1).and(inRange);
     const last = part.eq(parts - 1);
     m.output(`${lname}_we`, Bool).set(wr.and(hit).and(last));
@@ -113,20 +131,16 @@ export const HostBus = defineModule('sd_host_bus', (m, p: HostBusParams) => {
           staging.set(cat(...slots.reverse()));
         });
       }
-      m.when(rd.and(region.eq(i + 1)), () => respPart.set(part.resize(respPart.width)));
     }
-    const sel = m.reg(`resp_${lname}`, Bool, { init: 0, enable: rd });
-    sel.set(hit);
+    // One flag per part: the part select is then just more terms of the AND-OR.
     const rdataIn = m.input(`${lname}_rdata`, UInt(r.width));
-    const padded = rdataIn.zext(parts * HOST_WORD);
-    const slices = Array.from({ length: parts }, (_, k) => padded.slice(k * HOST_WORD + HOST_WORD - 1, k * HOST_WORD));
-    const chosen = parts === 1 ? slices[0]! : selectPart(respPart, slices);
-    rdataOut = rdataOut.or(mux(sel, chosen, 0));
+    for (let k = 0; k < parts; k++) {
+      const sel = m.reg(parts === 1 ? `resp_${lname}` : `resp_${lname}${k}`, Bool, { init: 0, enable: rd });
+      sel.set(parts === 1 ? hit : hit.and(part.eq(k)));
+      const hi = Math.min(r.width, (k + 1) * HOST_WORD) - 1;
+      rdataOut = rdataOut.or(mux(sel, rdataIn.slice(hi, k * HOST_WORD).zext(HOST_WORD), 0));
+    }
   });
   respRdata.set(rdataOut);
   return { reqValid, reqReady, reqWrite, reqAddr, reqWdata, respValid, respRdata, busy };
 });
-
-function selectPart(sel: Value, slices: Value[]): Value {
-  return slices.slice(1).reduce((acc, s, k) => mux(sel.eq(k + 1), s, acc), slices[0]!);
-}
