@@ -18,8 +18,8 @@
  *
  * Pipeline (registers at each edge, `req_ready` low while a stride-2 request is on its first beat):
  *   S1: y, x0 = ox0*s + kw - pad, row in range, plane + oy_row, (kh - pad)*W, columns inside the tile
- *   S2: line = A + plane + oy_row + (kh - pad)*W
- *   S3: per column x, range check, address -> bank reads issued (bank_en / bank_addr, combinational)
+ *   S2: column 0's address A + plane + oy_row + (kh - pad)*W + x0; each column's x and range check
+ *   S3: column p's address (column 0's + p*s), bank reads issued (bank_en / bank_addr, combinational)
  *   S4: bank data (one cycle after the read) rotated into columns a<p>; out_valid on the last beat
  * Latency ACT_ADDR_LATENCY cycles for stride 1, one more for stride 2. The per-layer inputs
  * (base, H, W, outW, stride2, pad, z_in) must stay constant while requests are in flight.
@@ -115,16 +115,19 @@ export const ActAddrGen = defineModule('sd_act_addr', (m, p: ActAddrParams) => {
   s1KhRow.set(khRow);
   s1PixOk.set(cat(...[...pixOk].reverse())); // column q at bit q
 
-  // S2: the line's address.
-  const s2RowOk = m.reg('s2_row_ok', Bool, { init: 0, enable: advance });
-  const s2X0 = m.reg('s2_x0', SInt(d + 1), { init: 0, enable: advance });
-  const s2Line = m.reg('s2_line', UInt(p.addrBits), { init: 0, enable: advance });
-  const s2PixOk = m.reg('s2_pix_ok', UInt(p.cols), { init: 0, enable: advance });
+  // S2: column 0's address (line + x0) and each column's range check. The columns' x are not
+  // carried further: S3 needs only their checks and column 0's address.
+  const s2Addr0 = m.reg('s2_addr0', UInt(p.addrBits), { init: 0, enable: advance });
+  const s2ColOk = m.reg('s2_col_ok', UInt(p.cols), { init: 0, enable: advance });
   m.when(advance, () => s2Valid.set(s1Valid));
-  s2RowOk.set(s1RowOk);
-  s2X0.set(s1X0);
-  s2Line.set(base.add(s1PlaneRow).add(s1KhRow).resize(p.addrBits));
-  s2PixOk.set(s1PixOk);
+  const columnStep = (q: number): Value => mux(stride2, 2 * q, q);
+  const x0Bits = s1X0.resize(p.addrBits).asUnsigned(); // x0 = -1 still offsets the columns after it
+  s2Addr0.set(base.add(s1PlaneRow).resize(p.addrBits).add(s1KhRow.add(x0Bits).resize(p.addrBits)).resize(p.addrBits));
+  const s1ColOk = Array.from({ length: p.cols }, (_, q) => {
+    const x = (q === 0 ? s1X0 : s1X0.add(columnStep(q)).resize(d + 1).asSigned()).named(`col_x${q}`);
+    return s1RowOk.and(s1PixOk.bit(q)).and(nonNegative(x)).and(x.asUnsigned().trunc(d).ne(width));
+  });
+  s2ColOk.set(cat(...[...s1ColOk].reverse())); // column q at bit q
 
   // S3: per-column addresses, bank reads for this beat.
   const colOk: Value[] = [];
@@ -132,9 +135,8 @@ export const ActAddrGen = defineModule('sd_act_addr', (m, p: ActAddrParams) => {
   const colWord: Value[] = [];
   const colInBeat: Value[] = [];
   for (let q = 0; q < p.cols; q++) {
-    const x = (q === 0 ? s2X0 : s2X0.add(mux(stride2, 2 * q, q)).resize(d + 1).asSigned()).named(`col_x${q}`);
-    colOk.push(s2RowOk.and(s2PixOk.bit(q)).and(nonNegative(x)).and(x.asUnsigned().trunc(d).ne(width)).named(`col_ok${q}`));
-    const addr = s2Line.add(x.asUnsigned().trunc(Math.min(d, p.addrBits))).resize(p.addrBits).named(`col_addr${q}`);
+    colOk.push(s2ColOk.bit(q).named(`col_ok${q}`));
+    const addr = (q === 0 ? s2Addr0 : s2Addr0.add(columnStep(q)).resize(p.addrBits)).named(`col_addr${q}`);
     colBank.push(bankBits > 0 ? addr.slice(bankBits - 1, 0) : lit0());
     colWord.push(p.addrBits > bankBits ? addr.slice(p.addrBits - 1, bankBits) : lit0());
     const secondHalf = q >= p.cols / 2 ? 1 : 0;
