@@ -7,7 +7,8 @@
  * clear on start and count only while the engine is busy. Their
  * meaning follows the golden model's events (sw/engine/events.ts); `cycles` and `stalls` follow
  * the cycle model (sw/engine/cycle-model.ts). They live in block RAM (counter-bank.ts): a counter
- * read is exact while the engine is idle and answers 0 while it is busy.
+ * read is exact while the engine is idle and answers 0 while it is busy and in the first cycle
+ * after busy falls (a host that waits for STATUS idle never reads then).
  */
 import { Bool, UInt, cat, defineModule, lit, mux, select, type Value } from '../dsl/index.js';
 import { CounterBank } from './counter-bank.js';
@@ -90,7 +91,8 @@ export interface CsrParams extends CounterWidthParams {
 /**
  * Registers of the CSR block. Host reads answer one cycle after the request (`rdata`), like the
  * memories. `start` pulses for one cycle when the host writes CTRL bit 0 while the engine is idle.
- * Counter words read 0 while the engine is busy (the counter bank's flush owns its memory then).
+ * Counter words read 0 while the engine is busy and in the first cycle after busy falls (the
+ * counter bank is not `readable` then: its flush and the last increment are still landing).
  */
 export const CsrBlock = defineModule('sd_csr', (m, p: CsrParams) => {
   const { clk, rst } = m.clockAndReset();
@@ -112,12 +114,12 @@ export const CsrBlock = defineModule('sd_csr', (m, p: CsrParams) => {
   const go = we.and(addr.eq(CSR.CTRL)).and(wdata.bit(0)).and(busy.not()).named('go');
   start.set(go);
   const isCounter = addr.ge(CSR.COUNTERS).and(addr.lt(CSR.COUNTERS + COUNTERS.length)).named('is_counter');
-  const counterRead = re.and(isCounter).and(busy.not()).named('counter_read');
   const bank = m.instance('counters', CounterBank({ incBits: COUNTERS.map((c) => c.incBits(p)), counterBits: p.counterBits }), {
-    clk, rst, go, busy, read: counterRead, index: addr.sub(CSR.COUNTERS).trunc(Math.log2(COUNTERS.length)),
+    clk, rst, go, busy, index: addr.sub(CSR.COUNTERS).trunc(Math.log2(COUNTERS.length)),
     ...Object.fromEntries(incs.map((v, i) => [`inc${i}`, v])),
   });
-  // Counter words stay 0 in the register map: read while busy, they answer 0.
+  const counterRead = re.and(isCounter).and(bank.port('readable')).named('counter_read');
+  // Counter words stay 0 in the register map: read while not readable, they answer 0.
   const words: Value[] = new Array<Value>(CSR_DECODED_WORDS).fill(lit(0, UInt(32)));
   words[CSR.STATUS] = cat(error, done, busy).zext(32);
   words[CSR.ERROR] = code.zext(32);

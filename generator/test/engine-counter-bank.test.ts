@@ -1,14 +1,20 @@
 /**
  * The CSR block's performance counters (generator/engine/csr.ts over counter-bank.ts: totals in
- * block RAM, pending sums in flip-flops) against a TypeScript model of the documented contract:
- * one plain counter per word that clears on start, adds its increment on busy cycles only, wraps
- * at counterBits, reads exactly while the engine is idle and reads 0 while it is busy.
+ * block RAM, pending sums in flip-flops, increments registered at the bank's input).
  *
- * Random runs (seeded): start pulses, busy stretches of random length, increments at their
- * maximum on every counter for whole runs (the pending sums' worst case), uniform, or sparse;
- * increments on idle cycles (must not count); host reads while busy; reads in the first idle
- * cycle after busy falls (a flush write may still be due) and back to back; a start in that same
- * cycle; reads before the first start. Also the lint gate, and the bank's iCE40 cost.
+ * CSR level, against a TypeScript model of the documented contract: one plain counter per word
+ * that clears on start, adds its increment on busy cycles only, wraps at counterBits, reads
+ * exactly while the engine is idle except in the first cycle after busy falls, and reads 0 while
+ * busy and in that cycle. Random runs (seeded): start pulses, busy stretches of random length,
+ * increments at their maximum on every counter for whole runs (the pending sums' worst case),
+ * uniform, or sparse; increments on idle cycles (must not count); host reads while busy; a read in
+ * the first idle cycle (0) and from the second on (exact), back to back; a start in the first idle
+ * cycle; reads before the first start.
+ *
+ * Bank level, against a cycle-by-cycle TypeScript model of the bank's registers (the design in
+ * counter-bank.ts's header, written again from it): `value` and `readable` on every cycle of random
+ * busy/go/index sequences with busy pauses without a start, plus the contract on every readable
+ * read, plus no pending sum ever exceeding its width. Also the lint gate, and the bank's iCE40 cost.
  */
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../../common/rng.js';
@@ -16,7 +22,7 @@ import { fromEmitted, type Simulation } from '../../verif/index.js';
 import { simTest } from '../../verif/vitest.js';
 import { emitBlock, ice40Cost, lintBlock } from '../engine/check.js';
 import { COUNTERS, CSR, CsrBlock, type CsrParams } from '../engine/csr.js';
-import { CounterBank } from '../engine/counter-bank.js';
+import { CounterBank, pendBitsOf } from '../engine/counter-bank.js';
 import { describeFailures } from '../emit/toolcheck.js';
 
 /** icebreaker.json's CSR (2x1 PEs, 24-bit counters) and a 4x2 one at 16 bits, which wraps within a run. */
@@ -60,6 +66,8 @@ for (const { label, params, seed } of CASES) {
       let cycle = 0;
       let exactReads = 0;
       let busyReads = 0;
+      let firstIdleReads = 0;
+      let wasBusy = false;
 
       /** One cycle; a read's answer is checked in the next cycle (rdata after the edge). */
       const run = (c: Cycle): void => {
@@ -67,14 +75,17 @@ for (const { label, params, seed } of CASES) {
         sim.drive({ ...idleInputs, busy: c.busy ? 1 : 0, we: c.write ? 1 : 0, re: c.read ? 1 : 0, addr: c.addr, wdata: c.write ? 1 : 0 });
         COUNTERS.forEach((k, i) => sim.set(`inc_${k.name}`, c.incs[i]!));
         const i = c.addr - CSR.COUNTERS;
-        const expected = c.busy ? 0n : model.counts[i]!;
+        const readable = !c.busy && !wasBusy;
+        const expected = readable ? model.counts[i]! : 0n;
         expect(sim.get('start'), `cycle ${cycle}: start (seed ${seed})`).toBe(go ? 1 : 0);
         sim.step();
         model.step(go, c.busy, c.incs);
+        wasBusy = c.busy;
         cycle++;
         if (!c.read) return;
-        if (c.busy) busyReads++; else exactReads++;
-        expect(BigInt(sim.get('rdata')), `cycle ${cycle - 1}: read of ${COUNTERS[i]!.name} ${c.busy ? 'while busy' : 'while idle'} (seed ${seed})`).toBe(expected);
+        if (readable) exactReads++; else if (c.busy) busyReads++; else firstIdleReads++;
+        const when = c.busy ? 'while busy' : readable ? 'while idle' : 'in the first idle cycle';
+        expect(BigInt(sim.get('rdata')), `cycle ${cycle - 1}: read of ${COUNTERS[i]!.name} ${when} (seed ${seed})`).toBe(expected);
       };
       const randomIncs = (style: number): number[] => incMax.map((max) =>
         style === 0 ? max : style === 1 ? rng.int(0, max) : rng.int(0, 7) === 0 ? rng.int(0, max) : 0);
@@ -92,9 +103,10 @@ for (const { label, params, seed } of CASES) {
           const read = rng.int(0, 15) === 0;
           run({ busy: true, write: false, read, addr: read ? counterAddr() : CSR.STATUS, incs: randomIncs(style) });
         }
-        // First idle cycle (a flush write may still be due): a start, or the first of the reads
-        // of every counter in random order, back to back or with gaps.
+        // First idle cycle (the last increment and flush write still landing): a start, or a
+        // read (0), then reads of every counter in random order, back to back or with gaps.
         if (rng.int(0, 3) === 0) continue;
+        idle(true);
         const order = COUNTERS.map((_, i) => i);
         for (let i = order.length - 1; i > 0; i--) { const j = rng.int(0, i); [order[i], order[j]] = [order[j]!, order[i]!]; }
         for (const i of order) {
@@ -103,10 +115,124 @@ for (const { label, params, seed } of CASES) {
         }
       }
       idle(false);
-      console.log(`compared ${exactReads} idle counter reads and ${busyReads} busy reads (0 expected) over ${cycle} cycles of ${block.top} with the counter model (seed ${seed})`);
+      console.log(`compared ${exactReads} idle counter reads, ${busyReads} busy reads and ${firstIdleReads} first-idle-cycle reads (0 expected) over ${cycle} cycles of ${block.top} with the counter model (seed ${seed})`);
     }, { timeout: 120_000 });
   });
 }
+
+/**
+ * The bank's registers, cycle by cycle (counter-bank.ts's header): registered increments, a flush
+ * that picks pend + inc_q beside the memory read and writes the sum a cycle later, fresh flags.
+ */
+class BankModel {
+  busyQ = false;
+  phase = false;
+  slot = 0;
+  picked = 0n;
+  freshQ = false;
+  stored = 0n;
+  readonly incQ: bigint[];
+  readonly pend: bigint[];
+  readonly fresh: boolean[];
+  readonly totals: bigint[];
+  /** The largest pending sum seen, as a fraction of its width's capacity. */
+  worstFill = 0;
+
+  constructor(private readonly pendBits: readonly number[], private readonly counterBits: number) {
+    const n = pendBits.length;
+    this.incQ = new Array<bigint>(n).fill(0n);
+    this.pend = new Array<bigint>(n).fill(0n);
+    this.fresh = new Array<boolean>(n).fill(true);
+    this.totals = new Array<bigint>(n).fill(0n);
+  }
+
+  readable(busy: boolean): boolean { return !busy && !this.busyQ; }
+  value(): bigint { return ((this.freshQ ? 0n : this.stored) + this.picked) % (1n << BigInt(this.counterBits)); }
+
+  step(go: boolean, busy: boolean, index: number, incs: readonly number[]): void {
+    const n = this.pend.length;
+    const flushRead = busy && !this.phase;
+    const next = (this.slot + 1) % n;
+    const at = busy ? next : index;
+    const pendNext = this.pend.map((v, i) => {
+      const sum = v + this.incQ[i]!;
+      const capacity = 1n << BigInt(this.pendBits[i]!);
+      if (sum >= capacity) throw new Error(`pend${i} = ${sum} overflows its ${this.pendBits[i]} bits`);
+      this.worstFill = Math.max(this.worstFill, Number(sum) / Number(capacity - 1n));
+      return sum;
+    });
+    if (this.phase) this.totals[this.slot] = this.value();
+    else this.stored = this.totals[at]!;
+    this.picked = pendNext[at]!;
+    this.freshQ = this.fresh[at]!;
+    for (let i = 0; i < n; i++) {
+      const flushed = flushRead && next === i;
+      this.pend[i] = go || flushed ? 0n : pendNext[i]!;
+      if (go) this.fresh[i] = true;
+      else if (flushed) this.fresh[i] = false;
+    }
+    if (flushRead) this.slot = next;
+    this.phase = flushRead;
+    this.busyQ = busy;
+    incs.forEach((v, i) => { this.incQ[i] = busy ? BigInt(v) : 0n; });
+  }
+}
+
+describe('counter bank against its cycle model and the counter contract', () => {
+  const params = CASES[1]!.params;
+  const incBits = COUNTERS.map((c) => c.incBits(params));
+  const bits = 16;
+  const block = emitBlock(CounterBank({ incBits, counterBits: bits }));
+  const seed = 7103;
+
+  simTest('random busy/go/index sequences: value and readable on every cycle', fromEmitted(block.emitted), (sim: Simulation) => {
+    const rng = new Rng(seed);
+    const bank = new BankModel(incBits.map((b) => pendBitsOf(b, incBits.length)), bits);
+    const counters = new CounterModel(bits);
+    const incMax = incBits.map((b) => 2 ** b - 1);
+    sim.drive({ rst: 1, go: 0, busy: 0, index: 0, ...Object.fromEntries(incBits.map((_, i) => [`inc${i}`, 0])) });
+    sim.step();
+    sim.set('rst', 0);
+    let cycle = 0;
+    let contractReads = 0;
+    let pending: { index: number; want: bigint } | undefined;
+    const run = (go: boolean, busy: boolean, style: number): void => {
+      const index = rng.int(0, incBits.length - 1);
+      const incs = incMax.map((max) => style === 0 ? max : style === 1 ? rng.int(0, max) : rng.int(0, 7) === 0 ? rng.int(0, max) : 0);
+      sim.drive({ go: go ? 1 : 0, busy: busy ? 1 : 0, index, ...Object.fromEntries(incs.map((v, i) => [`inc${i}`, v])) });
+      const where = `cycle ${cycle} (seed ${seed})`;
+      expect(sim.get('readable'), `${where}: readable`).toBe(bank.readable(busy) ? 1 : 0);
+      expect(BigInt(sim.get('value')), `${where}: value`).toBe(bank.value());
+      if (pending) {
+        expect(bank.value(), `${where}: answer to the read of counter ${pending.index}`).toBe(pending.want);
+        contractReads++;
+      }
+      pending = bank.readable(busy) && !go ? { index, want: counters.counts[index]! } : undefined;
+      sim.step();
+      bank.step(go, busy, index, incs);
+      counters.step(go, busy, incs);
+      cycle++;
+    };
+    for (let r = 0; r < 60; r++) {
+      // A start: usually in the first idle cycle after the previous run, sometimes later.
+      const gap = rng.int(0, 2) === 0 ? 0 : rng.int(1, 40);
+      for (let t = 0; t < gap; t++) run(false, false, 1);
+      run(true, false, 0);
+      const style = r % 3;
+      // A run: busy stretches, sometimes paused without a start (the flush resumes).
+      const pauses = rng.int(0, 3) === 0 ? rng.int(1, 3) : 0;
+      for (let k = 0; k <= pauses; k++) {
+        const length = r % 10 === 9 ? rng.int(1000, 3000) : rng.int(1, 200);
+        for (let t = 0; t < length; t++) run(false, true, style);
+        if (k < pauses) for (let t = rng.int(1, 5); t > 0; t--) run(false, false, 1);
+      }
+    }
+    run(false, false, 1);
+    run(false, false, 1);
+    expect(bank.worstFill, 'the worst case (every increment at its maximum) fills some pending sum').toBeGreaterThan(0.9);
+    console.log(`compared value and readable on ${cycle} cycles of ${block.top} with its cycle model, ${contractReads} readable reads with the counter model, worst pending sum ${(bank.worstFill * 100).toFixed(0)}% of its width (seed ${seed})`);
+  }, { timeout: 120_000 });
+});
 
 describe('counter bank cost (iCE40)', () => {
   test('16 x 24-bit counters: block RAM instead of 384 flip-flops', () => {
