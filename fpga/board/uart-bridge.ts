@@ -41,6 +41,33 @@ export function crcNext(crc: Value, byte: Value): Value {
 }
 
 /**
+ * `x <= c` for several constants `c` on one `x`, sharing the terms they have in common: "the bits
+ * from j up are all 0" and "the bits below j are all 0" (what a power of two's compare is made of).
+ */
+export function sharedAtMost(x: Value): (c: number) => Value {
+  const highZero = new Map<number, Value>();
+  const lowZero = new Map<number, Value>();
+  const hz = (j: number): Value => {
+    if (j >= x.width) return lit(1, Bool);
+    if (!highZero.has(j)) highZero.set(j, hz(j + 1).and(x.bit(j).not()));
+    return highZero.get(j)!;
+  };
+  const lz = (j: number): Value => {
+    if (j <= 0) return lit(1, Bool);
+    if (!lowZero.has(j)) lowZero.set(j, lz(j - 1).and(x.bit(j - 1).not()));
+    return lowZero.get(j)!;
+  };
+  return (c: number): Value => {
+    if (c >= 2 ** x.width - 1) return lit(1, Bool);
+    if (c === 0) return hz(0);
+    const top = Math.floor(Math.log2(c));   // c's highest set bit: x <= c when the bits above it are 0 and the rest compares
+    const rest = c - 2 ** top;
+    const below = top === 0 ? lit(1, Bool) : rest === 0 ? lz(top) : atMost(x.slice(top - 1, 0), rest);
+    return hz(top + 1).and(x.bit(top).not().or(below));
+  };
+}
+
+/**
  * Byte `k` of a little-endian field into the register `reg` that keeps only its low bits: the new
  * register value (undefined when the byte lies wholly above it) and whether the byte has a set bit
  * above the register (undefined when it cannot).
@@ -206,7 +233,8 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   reqValid.set(0);
   reqWrite.set(0);
   reqAddr.set(busAddr);
-  m.when(reqValid.and(reqReady), () => busAddr.set(inc(busAddr)));
+  // Only the offset counts: the address check keeps a frame's words inside one region.
+  m.when(reqValid.and(reqReady), () => busAddr.set(cat(busAddr.slice(L.addrBits - 1, L.regionShift), inc(busAddr.slice(L.regionShift - 1, 0)))));
   // START's data is CTRL = 1: shift_word cleared, bit 0 forced.
   reqWdata.set(cat(shiftWord.slice(31, 1), shiftWord.bit(0).or(isStart)));
   replyError.set(0);
@@ -222,8 +250,9 @@ export const UartBridge = defineModule('uart_bridge', (m, p: UartBridgeParams) =
   const offset = busAddr.slice(L.regionShift - 1, 0);
   const end = offset.zext(L.regionShift + 1).add(words.zext(L.regionShift + 1)).trunc(L.regionShift + 1).named('frame_end');
   const sizes = [...new Set(L.regionWords.filter((w) => w !== undefined))];
+  const endFits = sharedAtMost(end);
   const fits = sizes.map((size) => L.regionWords.map((w, r) => (w === size ? region.eq(r) : undefined)).filter((v): v is Value => v !== undefined)
-    .reduce((a, b) => a.or(b)).and(atMost(end, size))).reduce((a, b) => a.or(b));
+    .reduce((a, b) => a.or(b)).and(endFits(size))).reduce((a, b) => a.or(b));
   // Registered in the check state (the header is stable from then on): keeps the add and
   // compares out of exec's decision path.
   const addressOk = m.reg('address_ok', Bool, { init: 0 });

@@ -12,7 +12,7 @@ import { emitVerilog } from '../../generator/emit/index.js';
 import { loadConfig } from '../../sw/engine/config.js';
 import { Simulation, fromEmitted } from '../../verif/index.js';
 import { UartRx, UartTx } from '../../generator/examples/uart.js';
-import { BridgeUartRx, BridgeUartTx, UartBridge } from '../board/uart-bridge.js';
+import { BridgeUartRx, BridgeUartTx, UartBridge, sharedAtMost } from '../board/uart-bridge.js';
 import { atMost } from '../../generator/engine/host.js';
 import { SimulatedUart } from '../host/board-sim.js';
 import { crc16 } from '../link/crc.js';
@@ -41,15 +41,18 @@ describe('CRC-16/CCITT-FALSE', () => {
   });
 });
 
-describe('compare with a constant as logic (atMost)', () => {
+describe('compare with a constant as logic (atMost, sharedAtMost)', () => {
   // Constants at the edges (0, all ones, beyond the width), powers of two and the region sizes
   // the bridge checks (192 is the 3-word B region).
-  const CONSTANTS = [0, 1, 16, 32, 63, 64, 192, 255, 256, 511, 1000, 1023, 5000];
+  const CONSTANTS = [0, 1, 2, 3, 16, 32, 63, 64, 96, 192, 255, 256, 511, 1000, 1023, 5000];
   const BITS = 10;
   const AtMostAll = defineModule('at_most_all', (m) => {
     const x = m.input('x', UInt(BITS));
     const le = m.output('le', UInt(CONSTANTS.length));
     le.set(cat(...CONSTANTS.map((c) => atMost(x, c)).reverse()));
+    // The bridge's address check: all constants on one x, common terms shared.
+    const shared = sharedAtMost(x);
+    m.output('le_shared', UInt(CONSTANTS.length)).set(cat(...CONSTANTS.map((c) => shared(c)).reverse()));
     return { x, le };
   });
 
@@ -60,13 +63,15 @@ describe('compare with a constant as logic (atMost)', () => {
       for (let x = 0; x < 2 ** BITS; x++) {
         sim.set('x', x);
         sim.eval();
-        const got = Number(sim.get('le'));
-        CONSTANTS.forEach((c, i) => {
-          if (((got >> i) & 1) !== (x <= c ? 1 : 0) && wrong.length < 5) wrong.push(`x ${x}, c ${c}: got ${(got >> i) & 1}`);
-        });
+        for (const port of ['le', 'le_shared']) {
+          const got = Number(sim.get(port));
+          CONSTANTS.forEach((c, i) => {
+            if (((got >> i) & 1) !== (x <= c ? 1 : 0) && wrong.length < 5) wrong.push(`${port}: x ${x}, c ${c}: got ${(got >> i) & 1}`);
+          });
+        }
       }
       expect(wrong).toEqual([]);
-      console.log(`compared ${2 ** BITS * CONSTANTS.length} atMost outputs with x <= c (all ${2 ** BITS} values of x, ${CONSTANTS.length} constants)`);
+      console.log(`compared ${2 * 2 ** BITS * CONSTANTS.length} atMost and sharedAtMost outputs with x <= c (all ${2 ** BITS} values of x, ${CONSTANTS.length} constants)`);
     } finally {
       sim.close();
     }
