@@ -171,11 +171,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const G = field('groupSize').named('d_group');
   const actIn = field('actIn').named('d_act_in');
   const actOut = field('actOut').named('d_act_out');
-  const weightBase = field('weightBase').named('d_weight_base');
-  const idxBase = sd ? field('idxBase').named('d_idx_base') : lit(0, UInt(1));
-  const bBase = sd ? field('bBase').named('d_b_base') : lit(0, UInt(1));
   const bpo = sd ? field('blocksPerOutput').named('d_bpo') : lit(0, UInt(1));
-  const chanBase = field('chanBase').named('d_chan_base');
   const zIn = field('zIn').named('d_z_in');
   const zOut = field('zOut').named('d_z_out');
   const clampLo = field('clampLo').named('d_clamp_lo');
@@ -240,7 +236,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const lanes = m.reg('lanes', UInt(laneBits), { init: 0 });
   // BIAS/QUANT address chanBase + o0 + k as a counter: set in linit, stepped per lane read in tinit,
   // so each tinit ends at the next output tile's chanBase + o0.
-  const chan = m.reg('chan_addr', UInt(Math.max(cw.biasAddr, cw.quantAddr)), { init: 0 });
+  const chan = m.reg('chan_addr', UInt(Math.max(cw.biasAddr, cw.quantAddr, fieldOf(cw.dl.layout, 'chanBase').width)), { init: 0 });
   const idxPtr = m.reg('idx_ptr', UInt(wideBits(c.idxDepth)), { init: 0 });
   const ceTile = m.reg('ce_tile', UInt(wideBits(sd ? c.ceDepth : c.wDepth)), { init: 0 });
   const count = m.reg('count', UInt(d), { init: 0 });
@@ -257,7 +253,8 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const lastRow = m.reg('last_row', Bool, { init: 0 });    // oy + 1 = outH
   const cols = mux(lastCols, colsLeft, Q).resize(colBits).named('cols_now');
   const tileMacs = lanes.mul(cols).resize(bitsFor(P * Q)).named('tile_macs');
-  // Tile-start products as running sums: bBase + o0 * bpo and o0 * outH*outW, stepped per lane in tinit.
+  // Tile-start products as running sums, stepped per lane in tinit: bBase + o0 * bpo and the drain base
+  // actOut + o0 * outH*outW (the final layer's LOGITS: o0 * outH*outW).
   const bTileBase = m.reg('b_tile_base', UInt(cw.bAddr), { init: 0 });
   const o0Plane = m.reg('o0_plane', UInt(aa), { init: 0 });
   const nextBTile = m.reg('next_b_tile', UInt(cw.bAddr), { init: 0 });
@@ -284,13 +281,12 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   };
   // conv3: rows = 3C; conv1/linear: rows = ceil(C / 3), i.e. 3 rows - C in 0..2 (C > 0 is checked first).
   const rowsExcess = mulByConstant(rows, 3).zext(d + 3).asSigned().sub(C.zext(d + 3).asSigned()).named('rows_excess');
-  const rowsOk = mux(isConv3, rows.eq(mulByConstant(C, 3)), rowsExcess.ge(0).and(rowsExcess.le(2)));
-  const chanEnd = chanBase.add(O).named('chan_end');
-  // The checks on descriptor fields alone are settled from check1 on: each run of them between
-  // two product checks is folded into a code register there (first failure wins), and check2 only
-  // combines those with the product checks' bits, in descriptorError's order.
-  const firstFailure = (checks: [Value, number | Value][]): Value =>
-    checks.reduceRight<Value>((acc, [bad, codeValue]) => mux(bad, codeValue, acc), lit(0, UInt(3)));
+  const rowsExcessTop = rowsExcess.width - 1;  // 0..2: sign clear, the rest below 3 (no carry chain)
+  const rowsOk = mux(isConv3, rows.eq(mulByConstant(C, 3)), rowsExcess.bit(rowsExcessTop).not().and(ltConst(rowsExcess.slice(rowsExcessTop - 1, 0), 3)));
+  const chanEnd = chan.add(O).named('chan_end');  // chanBase + O
+  // The checks on descriptor fields alone are settled from check1 on: each is registered there as
+  // one bit, and check2 picks the first failure among those and the product checks' bits, in
+  // descriptorError's order (the comparisons and the priority never share a cycle).
   const headChecks: [Value, number][] = [
     [kindOk.not(), ERROR_CODES.unknownKind],
     [C.eq(0).or(H.eq(0)).or(W.eq(0)), ERROR_CODES.shape],
@@ -300,20 +296,25 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     // The RTL runs stride 1 and 2 and padding 0 and 1 (the address generator's range).
     [isPool.not().and(stride.eq(0).or(gtConst(stride, 2)).or(gtConst(padding, 1))), ERROR_CODES.shape],
     [isPool.not().and(isLinear).and(H.ne(1).or(W.ne(1)).or(stride.ne(1)).or(padding.ne(0))), ERROR_CODES.shape],
-    [isPool.not().and(convOk(H, outH).and(convOk(W, outW)).not()), ERROR_CODES.shape],
+    [isPool.not().and(convOk(H, outH).not()), ERROR_CODES.shape],
+    [isPool.not().and(convOk(W, outW).not()), ERROR_CODES.shape],
     [isPool.not().and(O.eq(0).or(rowsOk.not()).or(G.eq(0))), ERROR_CODES.shape],
     ...(sd ? [[isPool.not().and(bpo.eq(0).or(gtConst(bpo, 2 ** c.blockIndexBits))), ERROR_CODES.shape] as [Value, number]] : []),
     [isPool.not().and(gtConst(chanEnd, c.biasDepth).or(isFinal.not().and(gtConst(chanEnd, c.quantDepth)))), ERROR_CODES.address],
   ];
-  const headCode = m.reg('head_code', UInt(3), { init: 0 });
-  const fieldCode = m.reg('field_code', UInt(3), { init: 0 });
-  const checkCode = firstFailure([
-    [headCode.ne(0), headCode],
+  const settledRegs: [Signal, Value][] = [];  // register, its check (set in check1)
+  const settled = (checks: [Value, number][]): [Value, number][] => checks.map(([bad, codeValue]) => {
+    const reg = m.reg(`check_bad${settledRegs.length}`, Bool, { init: 0 });
+    settledRegs.push([reg, bad]);
+    return [reg, codeValue];
+  });
+  const checkCode = [
+    ...settled(headChecks),
     [inBytesBad, ERROR_CODES.address],
-    [fieldCode.ne(0), fieldCode],
+    ...settled(fieldChecks),
     ...(sd ? [[isPool.not().and(bNeedBad), ERROR_CODES.address] as [Value, number]] : []),
     [outBad, ERROR_CODES.address],
-  ]).named('check_code');
+  ].reduceRight<Value>((acc, [bad, codeValue]) => mux(bad, codeValue, acc), lit(0, UInt(3))).named('check_code');
 
   // ---- row source: the index selector (sd) or a row counter (dense) -----------------------
   const fetch = m.wire('fetch', Bool, { default: 0 });
@@ -417,6 +418,24 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   // max(its drain length, capture latency) cycles back, so the drain of one tile never overlaps
   // the next capture and the pending drain address is not overwritten before its capture.
   const lastTile = lastRow.and(lastCols).named('last_tile');
+  // The output row / column iteration (MAC loop: `step` = Q pixels per tile; max-pool: 1).
+  const restartCols = (step: number): void => {
+    colsLeft.set(outW);
+    lastCols.set(gtConst(outW, step).not());
+  };
+  const nextCols = (step: number): void => {
+    colsLeft.set(colsLeft.sub(step).trunc(d));
+    lastCols.set(gtConst(colsLeft, 2 * step).not());
+  };
+  const startRows = (step: number): void => {
+    restartCols(step);
+    oy.set(0);
+    lastRow.set(outH.eq(1));
+  };
+  const nextOutRow = (): void => {  // oy < outH - 1
+    lastRow.set(oy.add(2).eq(outH));
+    oy.set(oy.add(1).trunc(d));
+  };
   const beats = requantBeats(c);
   const gap = m.reg('gap', UInt(bitsFor(Math.max(beats * P * Q, actLatency(true, Q) + 1))), { init: 0 });
   const gapFree = gap.eq(0).named('gap_free');
@@ -571,14 +590,14 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   }
 
   // ---- max-pool --------------------------------------------------------------------------
-  const poolCh = m.reg('pool_ch', UInt(d), { init: 0 });
-  const poolY = m.reg('pool_y', UInt(d), { init: 0 });
-  const poolX = m.reg('pool_x', UInt(d), { init: 0 });
+  // The output loop reuses the MAC loop's registers: channel o0 (lanes = 1), row oy with last_row,
+  // column count cols_left with last_cols; the window's address is a register stepped by 2.
   const poolR = m.reg('pool_r', UInt(2), { init: 0 });
+  const poolCol = m.reg('pool_col', UInt(aa + 2), { init: 0 });    // address of (ch, 2y, 2x)
   const poolRow = m.reg('pool_row', UInt(aa + 2), { init: 0 });    // address of (ch, 2y, 0)
   const poolChan = m.reg('pool_chan', UInt(aa + 2), { init: 0 });  // address of (ch, 0, 0)
   const poolRead = fsm.is('pool').named('pool_read');
-  const poolAddr = poolRow.add(poolX.shl(1)).add(mux(poolR.bit(1), W, 0)).add(poolR.bit(0)).resize(aa).named('pool_addr');
+  const poolAddr = poolCol.add(mux(poolR.bit(1), W, 0)).add(poolR.bit(0)).resize(aa).named('pool_addr');
   const bankBits = bankBitsOf(Q);
   const poolBank = bankBits > 0 ? poolAddr.slice(bankBits - 1, 0) : lit(0, UInt(1));
   const poolWord = poolAddr.slice(aa - 1, bankBits).resize(cw.actWord);
@@ -604,7 +623,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   }
   const drainWrite = requant.io.outValid;
   actWe.set(drainWrite.or(mp.io.outValid));
-  actWaddr.set(mux(mp.io.outValid, poolWriteAddr, actOut.add(waddrPipe).trunc(aa)));
+  actWaddr.set(mux(mp.io.outValid, poolWriteAddr, waddrPipe.trunc(aa)));
   actWdata.set(mux(mp.io.outValid, poolY8, requant.io.y).asUnsigned());
   m.when(actWe, () => { inc.actWrites.set(1); progress.set(1); });
   m.when(poolRead, () => inc.actReads.set(1)).otherwise(() => inc.actReads.set(actReadCount.resize(inc.actReads.width)));
@@ -645,14 +664,21 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
       progress.set(1);
     });
     descWords.forEach((w, i) => m.when(k.eq(i + 1), () => w.set(desc.data)));
+    // The layer's base addresses go straight into the registers that walk from them (no
+    // descriptor register of their own; nothing steps those registers before tinit).
+    const bases: [string, Signal][] = [['weightBase', ceTile], ['chanBase', chan], ...(sd ? [['idxBase', idxPtr], ['bBase', nextBTile]] as [string, Signal][] : [])];
+    for (const [name, reg] of bases) {
+      const f = fieldOf(cw.dl.layout, name);
+      const lo = f.offset % 32;
+      m.when(k.eq(Math.floor(f.offset / 32) + 1), () => reg.set(desc.data.slice(lo + f.width - 1, lo).resize(reg.width)));
+    }
     k.set(k.add(1).trunc(k.width));
     m.when(k.eq(DW), () => { k.set(0); goto('check1'); });
   });
   // check1: the layer products, one per cycle (k = 0..LAYER_PRODUCTS-1) through the multiplier the
   // row fetch uses (one SB_MAC16; the states never overlap).
   fsm.state('check1', () => {
-    headCode.set(firstFailure(headChecks));
-    fieldCode.set(firstFailure(fieldChecks));
+    for (const [reg, bad] of settledRegs) reg.set(bad);
     const sat = product.sat(satBits);
     m.when(k.eq(0), () => inPlane.set(sat));
     m.when(k.eq(1), () => planeSize.set(sat));
@@ -661,7 +687,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
       outBad.set(mux(isFinal, gtConst(sat, c.logitsDepth), gtConst(actOut.add(sat), actBytes)));
       outCount.set(sat.resize(outCount.width));
     });
-    m.when(k.eq(4), () => bNeedBad.set(gtConst(bBase.add(sat), c.bDepth)));
+    m.when(k.eq(4), () => bNeedBad.set(gtConst(nextBTile.add(sat), c.bDepth)));  // bBase
     m.when(k.eq(5), () => rowFactor.set(product.trunc(aa)));
     k.set(k.add(1).trunc(k.width));
     m.when(k.eq(LAYER_PRODUCTS - 1), () => goto('check2'));
@@ -678,14 +704,12 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   // MAC layer.
   // The first channel after this output tile, and the end of the group starting there.
   const o0Next = o0.add(lanes).trunc(d + 1).named('o0_next');
+  const lastOutTile = o0Next.eq(O).named('last_out_tile');
   const nextGroupEnd = mux(o0Next.add(G).gt(O), O, o0Next.add(G)).resize(d + 1).named('next_group_end');
   fsm.state('linit', () => {
     groupEnd.set(nextGroupEnd);
-    idxPtr.set(idxBase.resize(idxPtr.width));
-    ceTile.set(weightBase.resize(ceTile.width));
-    nextBTile.set(bBase.resize(cw.bAddr));
-    nextO0Plane.set(0);
-    chan.set(chanBase.resize(chan.width));
+    // Drain addresses start at actOut (LOGITS: 0), so the ACT write address needs no adder.
+    nextO0Plane.set(mux(isFinal, 0, actOut).resize(aa));
     k.set(0);
     goto('tinit');
   });
@@ -721,12 +745,9 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
       nextBTile.set(nextBTile.add(bpo).trunc(cw.bAddr));
       nextO0Plane.set(nextO0Plane.add(planeSize).trunc(aa));
     });
-    oy.set(0);
+    startRows(Q);
     oyRow.set(0);
     ox0.set(0);
-    colsLeft.set(outW);
-    lastCols.set(gtConst(outW, Q).not());
-    lastRow.set(outH.eq(1));
     pixOff.set(0);
     heldValid.set(0);
     k.set(k.add(1).trunc(k.width));
@@ -760,14 +781,11 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     pixOff.set(pixOff.add(cols).trunc(pixOff.width));
     m.when(lastCols.not(), () => {  // ox0 + Q < outW
       ox0.set(ox0.add(Q).trunc(d));
-      colsLeft.set(colsLeft.sub(Q).trunc(d));
-      lastCols.set(gtConst(colsLeft, 2 * Q).not());
+      nextCols(Q);
     }).otherwise(() => {
       ox0.set(0);
-      colsLeft.set(outW);
-      lastCols.set(gtConst(outW, Q).not());
-      lastRow.set(oy.add(2).eq(outH));  // oy < outH - 1 here
-      oy.set(oy.add(1).trunc(d));
+      restartCols(Q);
+      nextOutRow();
       oyRow.set(oyRow.add(mux(stride2, W.shl(1), W)).trunc(aa));
     });
   };
@@ -833,7 +851,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
       idxPtr.set(idxPtr.add(count).add(1).trunc(idxPtr.width));
     });
     k.set(0);
-    m.when(o0Next.ne(O), () => goto('tinit'))
+    m.when(lastOutTile.not(), () => goto('tinit'))
       .elseWhen(isFinal, () => goto('amax'))
       .otherwise(() => nextLayer());
   });
@@ -854,10 +872,10 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
 
   // Max-pool layer: outputs in order (ch, y, x), four one-byte reads each.
   fsm.state('pinit', () => {
-    poolCh.set(0);
-    poolY.set(0);
-    poolX.set(0);
+    lanes.set(1);  // o0 = 0 since check2
+    startRows(1);
     poolR.set(0);
+    poolCol.set(actIn.resize(poolCol.width));
     poolRow.set(actIn.resize(poolRow.width));
     poolChan.set(actIn.resize(poolChan.width));
     poolWriteAddr.set(actOut.resize(aa));
@@ -867,18 +885,24 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     progress.set(1);
     poolR.set(poolR.add(1).trunc(2));
     m.when(poolR.eq(3), () => {
-      m.when(poolX.add(1).trunc(d).ne(outW), () => poolX.set(poolX.add(1).trunc(d))).otherwise(() => {
-        poolX.set(0);
-        m.when(poolY.add(1).trunc(d).ne(outH), () => {
-          poolY.set(poolY.add(1).trunc(d));
-          poolRow.set(poolRow.add(W.shl(1)).trunc(poolRow.width));
+      m.when(lastCols.not(), () => {
+        nextCols(1);
+        poolCol.set(poolCol.add(2).trunc(poolCol.width));
+      }).otherwise(() => {
+        restartCols(1);
+        m.when(lastRow.not(), () => {
+          nextOutRow();
+          const nextRow = poolRow.add(W.shl(1)).trunc(poolRow.width);
+          poolRow.set(nextRow);
+          poolCol.set(nextRow);
         }).otherwise(() => {
-          poolY.set(0);
+          startRows(1);
           const nextChan = poolChan.add(inPlane).trunc(poolChan.width);
           poolChan.set(nextChan);
           poolRow.set(nextChan);
-          poolCh.set(poolCh.add(1).trunc(d));
-          m.when(poolCh.add(1).eq(C), () => { k.set(0); goto('ptail'); });
+          poolCol.set(nextChan);
+          o0.set(o0Next);
+          m.when(lastOutTile, () => { k.set(0); goto('ptail'); });  // O = C
         });
       });
     });
