@@ -3,6 +3,7 @@
  * cycle after each accepted read. Word address = region << regionShift | offset; region 0 is the
  * CSR block, then the memories in memory-map order. A memory word of w bits is ceil(w/32) host
  * words, least significant first; writing the last one commits the word (the lower ones wait in a
+ * staging register; with `partWrites`, each part is written to its part memory as it comes, no
  * staging register). ACT is one host word per byte (bits 7..0), at its linear byte address.
  *
  * Memory regions are only accessible while the engine is idle (`req_ready` low while busy); the
@@ -23,6 +24,12 @@ export interface HostBusParams {
   regionShift: number;
   /** Memory regions 1..n in order (region 0 is the CSR block). */
   regions: HostRegionParams[];
+  /**
+   * Multi-part memory words written part by part: `<m>_we` has one bit per part and `<m>_wdata`
+   * is the host word, for a memory split into 32-bit part memories. Without it, the lower parts
+   * wait in a staging register and the last part commits the whole word (one wide write).
+   */
+  partWrites?: boolean;
 }
 
 export const HOST_WORD = 32;
@@ -95,7 +102,7 @@ export const HostBus = defineModule('sd_host_bus', (m, p: HostBusParams) => {
   const csrRdata = m.input('csr_rdata', UInt(HOST_WORD));
 
   const maxParts = Math.max(...p.regions.map((r) => Math.ceil(r.width / HOST_WORD)));
-  const staging = maxParts > 1 ? m.reg('staging', UInt((maxParts - 1) * HOST_WORD), { init: 0 }) : undefined;
+  const staging = maxParts > 1 && !p.partWrites ? m.reg('staging', UInt((maxParts - 1) * HOST_WORD), { init: 0 }) : undefined;
 
   // The response: one registered select flag per region (set by the read, so a region's data is
   // only picked when its read was in range), then an AND-OR of the regions' read data.
@@ -118,11 +125,12 @@ export const HostBus = defineModule('sd_host_bus', (m, p: HostBusParams) => {
     const part = split.remainder.named(`${lname}_part`);
     const hit = region.eq(i + 1).and(inRange);
     const last = part.eq(parts - 1);
-    m.output(`${lname}_we`, Bool).set(wr.and(hit).and(last));
+    if (p.partWrites && parts > 1) m.output(`${lname}_we`, UInt(parts)).set(cat(...Array.from({ length: parts }, (_, k) => wr.and(hit).and(part.eq(k))).reverse()));
+    else m.output(`${lname}_we`, Bool).set(wr.and(hit).and(last));
     m.output(`${lname}_re`, Bool).set(rd.and(hit));
     m.output(`${lname}_addr`, UInt(wBits)).set(word.resize(wBits));
-    const full = staging && parts > 1 ? cat(reqWdata, staging.trunc((parts - 1) * HOST_WORD)).trunc(r.width) : reqWdata.trunc(r.width);
-    m.output(`${lname}_wdata`, UInt(r.width)).set(full);
+    if (p.partWrites && parts > 1) m.output(`${lname}_wdata`, UInt(HOST_WORD)).set(reqWdata);
+    else m.output(`${lname}_wdata`, UInt(r.width)).set(staging && parts > 1 ? cat(reqWdata, staging.trunc((parts - 1) * HOST_WORD)).trunc(r.width) : reqWdata.trunc(r.width));
     if (staging && parts > 1) {
       // Lower parts wait in the staging register, part k in 32-bit slot k.
       for (let k = 0; k < parts - 1; k++) {
