@@ -44,66 +44,47 @@ export const IndexSelector = defineModule('sd_index_selector', (m, p: IndexSelec
   const done = m.output('done', Bool);
   const busy = m.output('busy', Bool);
 
+  // Two state flags instead of an FSM register: idle is neither. out_ready (the consumer's fetch,
+  // late in the cycle) only gates terms formed from these registers, so each register's enable is
+  // one LUT past it; `last` keeps left == 1 ready for the same reason.
+  const counting = m.reg('counting', Bool, { init: 0 });          // mem_data holds the count word
+  const walking = m.reg('walking', Bool, { init: 0 });            // mem_data holds an untaken entry
+  const idle = counting.or(walking).not().named('idle');
   const ptr = m.reg('ptr', UInt(p.addrBits), { init: 0 });       // next IDX word to read
-  // Defaults first: the FSM's statements sit where it is created, and the last assignment wins.
-  memAddr.set(ptr);
-  memEn.set(0);
-  done.set(0);
-  const fsm = m.fsm('walk', ['idle', 'count', 'rows'] as const);
   const left = m.reg('left', UInt(p.cBits), { init: 0 });         // entries not yet taken, the one in mem_data included
-  const have = m.reg('have', Bool, { init: 0 });                  // mem_data holds an untaken entry
+  const last = m.reg('last', Bool, { init: 0 });                  // left == 1
   const index = m.reg('index_q', UInt(p.cBits), { init: 0 });     // position of the entry in mem_data
   const count = memData.slice(p.cBits - 1, 0);
 
-  const taken = have.and(outReady).named('taken');
-  const nextPtr = ptr.add(1).trunc(p.addrBits);
-
-  // Reads the entry at ptr; it shows on mem_data (and out_*) from the next cycle.
-  const readEntry = (): void => {
-    memEn.set(1);
-    ptr.set(nextPtr);
-    have.set(1);
-  };
-
-  fsm.state('idle', () => {
-    memAddr.set(base);
-    m.when(start, () => {
-      memEn.set(1);
-      ptr.set(base.add(1).trunc(p.addrBits));
-      fsm.goto('count');
-    });
+  const opening = idle.and(start).named('opening');
+  const first = counting.and(count.ne(0)).named('first');         // the count word names entries
+  const empty = counting.and(count.eq(0)).named('empty');
+  const more = walking.and(last.not()).named('more');             // a taken entry has a successor
+  const taken = walking.and(outReady).named('taken');
+  const readNext = more.and(outReady).named('read_next');
+  // Reads the word at mem_addr; it shows on mem_data (and out_*) from the next cycle.
+  const read = opening.or(first).or(readNext).named('read');
+  memEn.set(read);
+  memAddr.set(mux(idle, base, ptr));
+  m.when(read, () => ptr.set(mux(idle, base, ptr).add(1).trunc(p.addrBits)));
+  m.when(first, () => {
+    left.set(count);
+    last.set(count.eq(1));
+  }).elseWhen(readNext, () => {
+    left.set(left.sub(1).trunc(p.cBits));
+    last.set(left.eq(2));
   });
-  fsm.state('count', () => {
-    index.set(0);
-    m.when(count.eq(0), () => {
-      done.set(1);
-      fsm.goto('idle');
-    }).otherwise(() => {
-      left.set(count);
-      readEntry();
-      fsm.goto('rows');
-    });
-  });
-  fsm.state('rows', () => {
-    m.when(taken, () => {
-      index.set(index.add(1).trunc(p.cBits));
-      m.when(left.eq(1), () => {
-        have.set(0);
-        done.set(1);
-        fsm.goto('idle');
-      }).otherwise(() => {
-        left.set(left.sub(1).trunc(p.cBits));
-        readEntry();
-      });
-    });
-  });
+  m.when(counting, () => index.set(0)).elseWhen(taken, () => index.set(index.add(1).trunc(p.cBits)));
+  counting.set(opening);
+  m.when(first, () => walking.set(1)).elseWhen(taken.and(last), () => walking.set(0));
+  done.set(empty.or(taken.and(last)));
 
-  outValid.set(have);
+  outValid.set(walking);
   outC.set(count);
   outKh.set(memData.slice(p.cBits + 1, p.cBits));
   outBlock.set(memData.slice(width - 1, p.cBits + 2));
   outIndex.set(index);
-  outLast.set(have.and(left.eq(1)));
-  busy.set(mux(fsm.is('idle'), 0, 1));
+  outLast.set(walking.and(last));
+  busy.set(idle.not());
   return { start, base, memAddr, memEn, memData, outReady, outValid, outC, outKh, outBlock, outIndex, outLast, done, busy };
 });
