@@ -111,7 +111,7 @@ export const HostBus = defineModule('sd_host_bus', (m, p: HostBusParams) => {
   respValid.set(respQ);
   const csrSel = m.reg('resp_csr', Bool, { init: 0, enable: rd });
   csrSel.set(isCsr);
-  let rdataOut: Value = mux(csrSel, csrRdata, 0);
+  let memData: Value = lit(0, UInt(HOST_WORD));
   p.regions.forEach((r, i) => {
     const parts = Math.ceil(r.width / HOST_WORD);
     const wBits = addrBitsOf(r.depth);
@@ -146,9 +146,11 @@ export const HostBus = defineModule('sd_host_bus', (m, p: HostBusParams) => {
       const sel = m.reg(parts === 1 ? `resp_${lname}` : `resp_${lname}${k}`, Bool, { init: 0, enable: rd });
       sel.set(parts === 1 ? hit : hit.and(part.eq(k)));
       const hi = Math.min(r.width, (k + 1) * HOST_WORD) - 1;
-      rdataOut = rdataOut.or(mux(sel, rdataIn.slice(hi, k * HOST_WORD).zext(HOST_WORD), 0));
+      memData = memData.or(mux(sel, rdataIn.slice(hi, k * HOST_WORD).zext(HOST_WORD), 0));
     }
   });
-  respRdata.set(rdataOut);
+  // The CSR data last, through one select: a counter read's data comes from the counter bank's
+  // adder, much later in the cycle than the memories' block-RAM outputs.
+  respRdata.set(mux(csrSel, csrRdata, memData));
   return { reqValid, reqReady, reqWrite, reqAddr, reqWdata, respValid, respRdata, busy };
 });
