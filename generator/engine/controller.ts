@@ -282,7 +282,9 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   // conv3: rows = 3C; conv1/linear: rows = ceil(C / 3), i.e. 3 rows - C in 0..2 (C > 0 is checked first).
   const rowsExcess = mulByConstant(rows, 3).zext(d + 3).asSigned().sub(C.zext(d + 3).asSigned()).named('rows_excess');
   const rowsExcessTop = rowsExcess.width - 1;  // 0..2: sign clear, the rest below 3 (no carry chain)
-  const rowsOk = mux(isConv3, rows.eq(mulByConstant(C, 3)), rowsExcess.bit(rowsExcessTop).not().and(ltConst(rowsExcess.slice(rowsExcessTop - 1, 0), 3)));
+  // conv3: rows = 3C, i.e. 3 rows - C = 8C (one adder less than forming 3C).
+  const rowsOk = mux(isConv3, rowsExcess.asUnsigned().eq(C.shl(3).zext(rowsExcess.width)),
+    rowsExcess.bit(rowsExcessTop).not().and(ltConst(rowsExcess.slice(rowsExcessTop - 1, 0), 3)));
   const chanEnd = chan.add(O).named('chan_end');  // chanBase + O
   // The checks on descriptor fields alone are settled from check1 on: each is registered there as
   // one bit, and check2 picks the first failure among those and the product checks' bits, in
@@ -291,21 +293,24 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     [kindOk.not(), ERROR_CODES.unknownKind],
     [C.eq(0).or(H.eq(0)).or(W.eq(0)), ERROR_CODES.shape],
   ];
-  const fieldChecks: [Value, number][] = [
+  type Check = [bad: Value, code: number, when?: Value];
+  // One comparison for both dimensions: H in check1's even cycles, W in its odd ones.
+  const convBad = isPool.not().and(convOk(mux(k.bit(0), W, H), mux(k.bit(0), outW, outH)).not()).named('conv_bad');
+  const fieldChecks: Check[] = [
     [isPool.and(O.ne(C).or(outH.ne(H.srl(1))).or(outW.ne(W.srl(1))).or(outH.eq(0)).or(outW.eq(0)).or(isFinal)), ERROR_CODES.shape],
     // The RTL runs stride 1 and 2 and padding 0 and 1 (the address generator's range).
     [isPool.not().and(stride.eq(0).or(gtConst(stride, 2)).or(gtConst(padding, 1))), ERROR_CODES.shape],
     [isPool.not().and(isLinear).and(H.ne(1).or(W.ne(1)).or(stride.ne(1)).or(padding.ne(0))), ERROR_CODES.shape],
-    [isPool.not().and(convOk(H, outH).not()), ERROR_CODES.shape],
-    [isPool.not().and(convOk(W, outW).not()), ERROR_CODES.shape],
+    [convBad, ERROR_CODES.shape, k.bit(0).not()],  // H
+    [convBad, ERROR_CODES.shape, k.bit(0)],        // W
     [isPool.not().and(O.eq(0).or(rowsOk.not()).or(G.eq(0))), ERROR_CODES.shape],
     ...(sd ? [[isPool.not().and(bpo.eq(0).or(gtConst(bpo, 2 ** c.blockIndexBits))), ERROR_CODES.shape] as [Value, number]] : []),
     [isPool.not().and(gtConst(chanEnd, c.biasDepth).or(isFinal.not().and(gtConst(chanEnd, c.quantDepth)))), ERROR_CODES.address],
   ];
-  const settledRegs: [Signal, Value][] = [];  // register, its check (set in check1)
-  const settled = (checks: [Value, number][]): [Value, number][] => checks.map(([bad, codeValue]) => {
+  const settledRegs: [Signal, Value, Value | undefined][] = [];  // register, its check, when (check1)
+  const settled = (checks: Check[]): [Value, number][] => checks.map(([bad, codeValue, when]) => {
     const reg = m.reg(`check_bad${settledRegs.length}`, Bool, { init: 0 });
-    settledRegs.push([reg, bad]);
+    settledRegs.push([reg, bad, when]);
     return [reg, codeValue];
   });
   const checkCode = [
@@ -678,16 +683,20 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   // check1: the layer products, one per cycle (k = 0..LAYER_PRODUCTS-1) through the multiplier the
   // row fetch uses (one SB_MAC16; the states never overlap).
   fsm.state('check1', () => {
-    for (const [reg, bad] of settledRegs) reg.set(bad);
+    for (const [reg, bad, when] of settledRegs) m.when(when ?? lit(1, Bool), () => reg.set(bad));
     const sat = product.sat(satBits);
     m.when(k.eq(0), () => inPlane.set(sat));
     m.when(k.eq(1), () => planeSize.set(sat));
-    m.when(k.eq(2), () => inBytesBad.set(gtConst(actIn.add(sat), actBytes)));
+    // The three base + size checks share one adder (base picked by k).
+    const baseBits = Math.max(aa, cw.bAddr);
+    const base = mux(k.bit(2), sd ? nextBTile.resize(baseBits) : lit(0, UInt(baseBits)), mux(k.bit(0), actOut, actIn).resize(baseBits)).named('check_base');
+    const end = base.add(sat).named('check_end');
+    m.when(k.eq(2), () => inBytesBad.set(gtConst(end, actBytes)));  // actIn + C*H*W
     m.when(k.eq(3), () => {
-      outBad.set(mux(isFinal, gtConst(sat, c.logitsDepth), gtConst(actOut.add(sat), actBytes)));
+      outBad.set(mux(isFinal, gtConst(sat, c.logitsDepth), gtConst(end, actBytes)));  // actOut + O*outH*outW
       outCount.set(sat.resize(outCount.width));
     });
-    m.when(k.eq(4), () => bNeedBad.set(gtConst(nextBTile.add(sat), c.bDepth)));  // bBase
+    m.when(k.eq(4), () => bNeedBad.set(gtConst(end, c.bDepth)));  // bBase + O*bpo
     m.when(k.eq(5), () => rowFactor.set(product.trunc(aa)));
     k.set(k.add(1).trunc(k.width));
     m.when(k.eq(LAYER_PRODUCTS - 1), () => goto('check2'));
@@ -713,7 +722,8 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     k.set(0);
     goto('tinit');
   });
-  const laneCount = mux(gtConst(groupEnd.sub(o0).trunc(d + 1), P), P, groupEnd.sub(o0).trunc(d + 1)).resize(laneBits).named('lane_count');
+  // (One PE row: always 1, as tinit starts below the group end.)
+  const laneCount = (P === 1 ? lit(1, UInt(laneBits)) : mux(gtConst(groupEnd.sub(o0).trunc(d + 1), P), P, groupEnd.sub(o0).trunc(d + 1)).resize(laneBits)).named('lane_count');
   // lanes takes lane_count in tinit's first cycle (k = 0, lane_count >= 1: o0 < group end there), so
   // the rest of tinit compares k with the register.
   const laneRead = k.eq(0).or(k.lt(lanes)).named('lane_read');
