@@ -5,21 +5,23 @@
  * Every path into and out of the bank starts at a register or the memory (timing):
  *
  * - The increments are registered first (`inc_q`, zeroed on idle cycles), so a busy cycle's
- *   increment reaches its pending sum one cycle later: `pend_next = pend + inc_q`.
+ *   increment reaches its pending sum one cycle later: pend <= pend + inc_q.
  * - While the engine is busy, a flush walks the counters round robin, two cycles per counter. The
- *   read cycle reads total[k] and registers pend_next[k] and fresh[k] beside it (`picked_q`,
- *   `fresh_q`); pend[k] restarts from 0 and fresh[k] clears. The write cycle writes
- *   (fresh_q ? 0 : total[k]) + picked_q back. Read and write never share a cycle, so yosys needs
- *   no read-during-write bypass logic (measured: 54 flip-flops and 28 LUT4 for a 16 x 24 memory).
- * - A counter is flushed every FLUSH_PERIOD = 2 x counters busy cycles, so its pending sum holds at
- *   most FLUSH_PERIOD increments (`pendBitsOf`).
+ *   read cycle reads total[k] and registers pend[k] and whether k is fresh beside it (`picked_q`,
+ *   `fresh_q`); pend[k] restarts from that cycle's inc_q. The write cycle
+ *   writes (fresh_q ? 0 : total[k]) + picked_q back. Read and write never share a cycle, so yosys
+ *   needs no read-during-write bypass logic (measured: 54 flip-flops and 28 LUT4 for a 16 x 24
+ *   memory).
+ * - A pending sum collects the increments of at most FLUSH_PERIOD + 1 busy cycles between two of
+ *   its read cycles (`pendBitsOf`; the extra one when the engine pauses).
  * - `go` (idle only) zeroes every counter at once: pend[i] restarts at 0 (the increment still in
- *   `inc_q` belongs to the previous run) and fresh[i] makes the stored total read as 0 until the
- *   counter's next flush (reset sets them too, so a never-started engine reads 0). A flush write
- *   due in go's cycle still lands, but fresh hides it.
+ *   `inc_q` belongs to the previous run) and the stored totals count as 0 until the flush has
+ *   visited them. The flush restarts at counter 0, so one flag (`first_sweep`) and the slot say
+ *   which: counter k is fresh while first_sweep and k >= the next slot (reset does the same, so
+ *   a never-started engine reads 0). A flush write due in go's cycle still lands, but is fresh.
  * - A host read is exact in a `readable` cycle: not busy, and not the first cycle after busy
  *   fell (the last increment is still in `inc_q` and the last flush write may be due then). It
- *   picks like a flush read (the memory at `index`, pend_next[index], fresh[index]) and `value`
+ *   picks like a flush read (the memory at `index`, pend[index], whether it is fresh) and `value`
  *   answers one cycle later: (fresh_q ? 0 : total) + picked_q, the flush write's sum.
  */
 import { Bool, UInt, defineModule, lit, mux, select } from '../dsl/index.js';
@@ -36,9 +38,16 @@ export interface CounterBankParams {
 /** Busy cycles between two flushes of the same counter (a read and a write cycle per counter). */
 export const flushPeriodOf = (counters: number): number => 2 * counters;
 
-/** Bits of a pending sum: FLUSH_PERIOD increments of at most 2^incBits - 1 each. */
+/**
+ * Bits of a pending sum: FLUSH_PERIOD + 1 increments of at most 2^incBits - 1 each. A counter's
+ * read cycles are at least FLUSH_PERIOD cycles apart, and at most two busy cycles (a read and its
+ * write) fall to each of the counters' turns, so FLUSH_PERIOD busy cycles lie between two of its
+ * read cycles; the sum also holds the increment of the cycle before the first (the previous
+ * turn's write cycle), and loses the one of the cycle before the second only when the flush
+ * runs without a pause.
+ */
 export function pendBitsOf(incBits: number, counters: number): number {
-  return bitsFor(flushPeriodOf(counters) * (2 ** incBits - 1));
+  return bitsFor((flushPeriodOf(counters) + 1) * (2 ** incBits - 1));
 }
 
 export const counterIndexBits = (counters: number): number => Math.log2(counters);
@@ -67,39 +76,37 @@ export const CounterBank = defineModule('sd_counter_bank', (m, p: CounterBankPar
   const phase = m.reg('flush_phase', Bool, { init: 0 });
   const flushRead = busy.and(phase.not()).named('flush_read');
   phase.set(flushRead);
-  const slot = m.reg('slot_q', UInt(ib), { init: 0, enable: flushRead });
+  // The slot last read; go and reset set it to the last counter, so the flush starts at 0.
+  const slot = m.reg('slot_q', UInt(ib), { init: n - 1 });
   const nextSlot = slot.add(1).trunc(ib).named('next_slot');
-  slot.set(nextSlot);
+  m.when(go, () => slot.set(n - 1)).elseWhen(flushRead, () => slot.set(nextSlot));
+  // Set by go, cleared when the flush reads the last counter: every total is written by then.
+  const firstSweep = m.reg('first_sweep', Bool, { init: 1 });
+  m.when(go, () => firstSweep.set(1)).elseWhen(flushRead.and(nextSlot.eq(n - 1)), () => firstSweep.set(0));
   // Busy: the flush's slot; idle: the host's (the flush is done reading by then).
   const readIndex = mux(busy, nextSlot, index).named('read_index');
 
   const totals = m.memory('totals', { type: UInt(W), depth: n });
   const stored = totals.read(readIndex, { enable: phase.not() });
 
-  const fresh = p.incBits.map((_, i) => m.reg(`fresh${i}`, Bool, { init: 1 }));
   const pends = p.incBits.map((b, i) => m.reg(`pend${i}`, UInt(pendBitsOf(b, n)), { init: 0 }));
-  const pendNext = pends.map((r, i) => r.add(incQ[i]!).trunc(r.width).named(`pend_next${i}`));
   const pendWidth = Math.max(...pends.map((r) => r.width));
-  // pend_next[readIndex], added after the selection: a pending sum's adder then drives only its
-  // flip-flop, which nextpnr packs into the adder's logic cell (a shared output would cost a cell
-  // per pending bit, measured: 113 more on icebreaker.json).
   const picked = m.reg('picked_q', UInt(pendWidth), { init: 0 });
-  const incWidth = Math.max(...p.incBits);
-  const pickedPend = select(readIndex, pends.map((r) => r.zext(pendWidth))).named('picked_pend');
-  const pickedInc = select(readIndex, incQ.map((r) => r.zext(incWidth))).named('picked_inc');
-  picked.set(pickedPend.add(pickedInc).trunc(pendWidth));
+  picked.set(select(readIndex, pends.map((r) => r.zext(pendWidth))));
   const freshPicked = m.reg('fresh_q', Bool, { init: 0 });
-  freshPicked.set(select(readIndex, fresh));
+  freshPicked.set(firstSweep.and(readIndex.ge(nextSlot)));
 
   const base = mux(freshPicked, lit(0, UInt(W)), stored).named('stored_or_zero');
   const sum = base.add(picked).trunc(W).named('total_sum');
   totals.write(slot, sum, phase);
   value.set(sum);
 
+  // A restart loads inc_q: a multiplexer on the increment's low bits only, a synchronous reset on
+  // the others (the adder's LUT then drives only its flip-flop: one logic cell per bit).
   pends.forEach((r, i) => {
     const flushed = flushRead.and(nextSlot.eq(i)).named(`flushed${i}`);
-    r.set(mux(go.or(flushed), lit(0, UInt(r.width)), pendNext[i]!));
-    m.when(go, () => fresh[i]!.set(1)).elseWhen(flushed, () => fresh[i]!.set(0));
+    const added = r.add(incQ[i]!).trunc(r.width);
+    r.set(mux(go, lit(0, UInt(r.width)), mux(flushed, incQ[i]!.zext(r.width), added)));
   });
   return { go, busy, index, value, readable };
 });
