@@ -9,7 +9,7 @@
  * roundShift(t, R) = floor((t + 2^(R-1)) / 2^R) is computed as ((2t >>> R) + 1) >>> 1 (arithmetic
  * shifts), which equals it for every R >= 1 and gives t for R = 0, so no special case is needed.
  */
-import { Bool, SInt, UInt, addTree, cat, defineModule, mux, type Value } from '../dsl/index.js';
+import { Bool, SInt, UInt, addTree, cat, defineModule, lit, mux, type Value } from '../dsl/index.js';
 import { shiftRightSat } from './const-mul.js';
 
 export interface RebuildLaneParams {
@@ -45,15 +45,19 @@ export const RebuildLane = defineModule('sd_rebuild_lane', (m, p: RebuildLanePar
 
   // Each term is shifted by its field f itself, not f - 1, so the sum is 2t: one stage-1 shifter
   // step fewer to mux around (a shift by f - 1 needs the decrement and its wrap at f = 0), and 2t
-  // is what stage 2 shifts. f = 0 zeroes B before the shifter.
+  // is what stage 2 shifts.
   const termWidth = 8 + 2 ** p.expBits;
   const negations: Value[] = [];
   const terms = codes.map((code, k) => {
     const field = code.slice(p.expBits - 1, 0);
     const negative = code.bit(p.expBits);
     const live = field.ne(0);
-    let shifted: Value = mux(live, bcol[k]!, 0).asSigned().resize(termWidth);
-    for (let b = 0; b < p.expBits; b++) shifted = mux(field.bit(b), shifted.shl(2 ** b).resize(termWidth), shifted).asSigned();
+    // The first step's other choice is B when any higher field bit is set, else 0 (f = 0): the
+    // zeroing shares that step's LUT instead of adding one before it.
+    const b8 = bcol[k]!.resize(termWidth);
+    const higher = p.expBits > 1 ? field.slice(p.expBits - 1, 1).orR() : lit(0, Bool);
+    let shifted: Value = mux(field.bit(0), b8.shl(1).resize(termWidth), mux(higher, b8, 0)).asSigned();
+    for (let b = 1; b < p.expBits; b++) shifted = mux(field.bit(b), shifted.shl(2 ** b).resize(termWidth), shifted).asSigned();
     // -v = ~v + 1: invert here, add the +1s as one small sum below (cheaper than three negators).
     negations.push(live.and(negative));
     return shifted.xor(live.and(negative).repeat(termWidth).asSigned()).named(`term${k}`);
