@@ -216,7 +216,9 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   m.when(isIdle.or(progress).or(leaving), () => watchdog.set(0)).otherwise(() => watchdog.set(watchdog.add(1).trunc(WATCHDOG_BITS)));
 
   // ---- layer registers -------------------------------------------------------------------
-  const wideBits = (depth: number): number => Math.max(addrBitsOf(depth), d) + 2;
+  // IDX and CE/W walk pointers: the base field (below 2^addrBits) plus extents that wcount has checked
+  // to end within the memory, so they never pass max(2^addrBits - 1, depth): one bit above the address.
+  const wideBits = (depth: number): number => addrBitsOf(depth) + 1;
   // Layer products, saturated at 2^(d+1) - 1 (above every memory size, so the checks' comparisons
   // keep their outcome; a layer that passes them has every product below its memory size).
   const satBits = d + 1;
@@ -229,8 +231,6 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   const outCount = m.reg('out_count', UInt(bitsFor(c.logitsDepth)), { init: 0 });
   const planeSize = m.reg('plane_size', UInt(satBits), { init: 0 });
   const inPlane = m.reg('in_plane', UInt(satBits), { init: 0 });
-  // A conv3 row's channel plane is c * H*W, a conv1/linear row's (inputs 3r..3r+2) r * 3*H*W.
-  const rowFactor = m.reg('row_factor', UInt(aa), { init: 0 });
   const o0 = m.reg('o0', UInt(d + 1), { init: 0 });
   const groupEnd = m.reg('group_end', UInt(d + 1), { init: 0 });
   const lanes = m.reg('lanes', UInt(laneBits), { init: 0 });
@@ -273,7 +273,9 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   // out = floor((in + 2p - k) / s) + 1 with in + 2p - k >= 0 and out > 0 is, for s = 1, 2 (the
   // stride and padding checks come first), out > 0 and out = (in + 2p + 1 - k + s - 1) >> (s - 1):
   // one adder of a small constant, no subtraction of out.
-  const convOffset = select(cat(stride2, isConv3, padding.bit(0)), [0, 2, -2, 0, 1, 3, -1, 1].map((v) => lit(v, SInt(3))));
+  // The constant is registered (the descriptor's first word is in place from fetch's second cycle).
+  const convOffset = m.reg('conv_offset', SInt(3), { init: 0 });
+  convOffset.set(select(cat(stride2, isConv3, padding.bit(0)), [0, 2, -2, 0, 1, 3, -1, 1].map((v) => lit(v, SInt(3)))));
   const convOk = (inSize: Value, outSize: Value): Value => {
     const t = inSize.zext(d + 1).asSigned().add(convOffset).named('conv_t');
     const steps = mux(stride2, t.shr(1), t);
@@ -348,12 +350,14 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
     });
   }
   // ---- the controller's one multiplier ---------------------------------------------------
-  // check1 forms the layer products (k = 0..5: H*W, outH*outW, C*H*W, O*outH*outW, O*bpo, the row
-  // factor); a row fetch forms its channel plane c * rowFactor.
+  // check1 forms the layer products (k = 0..4: H*W, outH*outW, C*H*W, O*outH*outW, O*bpo; k = 5
+  // is spare); a row fetch forms its channel plane: c * H*W (conv3) or 3r * H*W (conv1/linear row r,
+  // inputs 3r..3r+2), taken mod 2^aa like every ACT address.
   const inCheck = fsm.is('check1');
   const opBits = satBits;
-  const opA = mux(inCheck, select(k.trunc(3), [H, outH, C, O, O, mux(isConv3, 1, 3)].map((v) => v.resize(opBits))), src.c.resize(opBits));
-  const opB = mux(inCheck, select(k.trunc(3), [W, outW, inPlane, planeSize, bpo.resize(opBits), inPlane].map((v) => v.resize(opBits))), rowFactor.resize(opBits));
+  const srcC3 = mulByConstant(src.c, 3).named('src_c3');
+  const opA = mux(inCheck, select(k.trunc(3), [H, outH, C, O, O, O].map((v) => v.resize(opBits))), mux(isConv3, src.c, srcC3).resize(opBits));
+  const opB = mux(inCheck, select(k.trunc(3), [W, outW, inPlane, planeSize, bpo.resize(opBits), inPlane].map((v) => v.resize(opBits))), inPlane.resize(opBits));
   const product = opA.mul(opB).named('product');
 
   const reloadNeeded = sd ? heldValid.not().or(src.block.ne(heldBlock)).named('reload_needed') : lit(0, Bool);
@@ -362,7 +366,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   // conv1/linear: which of the row's taps j read an input (3c + j < C), decided at the fetch from
   // C - 3c (a tap's own cycle then only picks a bit).
   const rowLive = m.reg('row_live', UInt(3), { init: 0 });
-  const cLeft = C.zext(d + 3).asSigned().sub(mulByConstant(src.c, 3).zext(d + 3).asSigned()).named('c_left');
+  const cLeft = C.zext(d + 3).asSigned().sub(srcC3.zext(d + 3).asSigned()).named('c_left');
   const cLeftLow = cLeft.slice(d + 2, 0);
   const liveOfRow = cat(...[2, 1, 0].map((j) => cLeft.bit(cLeft.width - 1).not().and(gtConst(cLeftLow, j)))).named('live_of_row');
   const rowPlane = m.reg('row_plane', UInt(aa), { init: 0 });  // ACT offset of the row's (first) channel
@@ -697,7 +701,6 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
       outCount.set(sat.resize(outCount.width));
     });
     m.when(k.eq(4), () => bNeedBad.set(gtConst(end, c.bDepth)));  // bBase + O*bpo
-    m.when(k.eq(5), () => rowFactor.set(product.trunc(aa)));
     k.set(k.add(1).trunc(k.width));
     m.when(k.eq(LAYER_PRODUCTS - 1), () => goto('check2'));
   });
@@ -713,7 +716,12 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   // MAC layer.
   // The first channel after this output tile, and the end of the group starting there.
   const o0Next = o0.add(lanes).trunc(d + 1).named('o0_next');
-  const lastOutTile = o0Next.eq(O).named('last_out_tile');
+  // Whether this output tile (max-pool: channel) is the layer's last / its group's last, registered:
+  // o0 and lanes settle in tinit (pinit) and change only where these are used, cycles later.
+  const lastOutTile = m.reg('last_out_tile', Bool, { init: 0 });
+  const groupLast = m.reg('group_last', Bool, { init: 0 });
+  lastOutTile.set(o0Next.eq(O));
+  groupLast.set(o0Next.eq(groupEnd));
   const nextGroupEnd = mux(o0Next.add(G).gt(O), O, o0Next.add(G)).resize(d + 1).named('next_group_end');
   fsm.state('linit', () => {
     groupEnd.set(nextGroupEnd);
@@ -856,7 +864,7 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   fsm.state('ptile', () => {
     o0.set(o0Next);
     ceTile.set(ceTile.add(count).trunc(ceTile.width));
-    m.when(o0Next.eq(groupEnd), () => {
+    m.when(groupLast, () => {
       groupEnd.set(nextGroupEnd);
       idxPtr.set(idxPtr.add(count).add(1).trunc(idxPtr.width));
     });
