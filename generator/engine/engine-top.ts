@@ -4,7 +4,7 @@
  * the CSR block and the controller with its blocks. While the engine runs, the controller owns
  * every memory port; while it is idle, the host bus does (CSR accesses are always allowed).
  */
-import { Bool, UInt, defineModule, elaborate, lit, mux, select, type Value } from '../dsl/index.js';
+import { Bool, UInt, cat, defineModule, elaborate, lit, mux, select, type Value } from '../dsl/index.js';
 import { writeVerilog } from '../emit/index.js';
 import { configHash, type EngineConfig } from '../../sw/engine/config.js';
 import { UP5K_SPRAMS, ice40Placement, memoryMap, type MemoryName } from '../../sw/engine/memory-map.js';
@@ -28,6 +28,7 @@ export function hostBusParams(c: EngineConfig): HostBusParams {
   const map = memoryMap(c);
   return {
     regionShift: map.regionShift,
+    partWrites: true,
     regions: map.memories.map((mm) => (mm.name === 'ACT' ? { name: 'ACT', width: 8, depth: mm.depth * mm.banks } : { name: mm.name, width: mm.width, depth: mm.depth })),
   };
 }
@@ -85,7 +86,23 @@ export const EngineTop = defineModule('sd_engine', (m, p: EngineTopParams) => {
     const re = mux(busy, ctl.port(`${n}_re`), host.port(`${n}_re`));
     const raddr = mux(busy, ctl.port(`${n}_addr`), host.port(`${n}_addr`));
     let data: Value;
-    if (inSpram.has(mm.name)) {
+    const parts = Math.ceil(mm.width / 32);
+    if (parts > 1) {
+      // One memory per 32-bit part, each written by its own host word.
+      const pieces = Array.from({ length: parts }, (_, k) => {
+        const w = Math.min(32, mm.width - 32 * k);
+        const wek = we.bit(k);
+        const wd = host.port(`${n}_wdata`).trunc(w);
+        if (inSpram.has(mm.name)) {
+          const mem = m.memory(`${n}_p${k}`, { type: UInt(w), depth: mm.depth, style: 'huge' });
+          return mem.singlePort(raddr, { writeData: wd, writeEnable: wek, readEnable: re });
+        }
+        const mem = m.memory(`${n}_p${k}`, { type: UInt(w), depth: mm.depth });
+        mem.write(host.port(`${n}_addr`), wd, wek);
+        return mem.read(raddr, { enable: re.and(wek.not()) });
+      });
+      data = cat(...pieces.reverse());
+    } else if (inSpram.has(mm.name)) {
       const mem = m.memory(n, { type: UInt(mm.width), depth: mm.depth, style: 'huge' });
       data = mem.singlePort(raddr, { writeData: host.port(`${n}_wdata`), writeEnable: we, readEnable: re });
     } else {

@@ -16,8 +16,24 @@ import { COUNTER_NAMES, CSR, type CounterName } from '../../generator/engine/csr
 import { EngineTop } from '../../generator/engine/engine-top.js';
 import type { EngineRunResult } from '../../generator/engine/host-driver.js';
 import { inputActImage } from '../engine/act-alloc.js';
-import { writePackedImages } from '../engine/images.js';
+import { readmemh, writePackedImages } from '../engine/images.js';
 import type { PackedModel } from '../engine/pack.js';
+
+const partFile = (memory: string, part: number): string => `${memory}_p${part}.hex`;
+
+/** Part files ($readmemh text) of the packed memories wider than a host word: bits 32k.. of each word. */
+function writePartImages(packed: PackedModel, dir: string): void {
+  for (const m of packed.map.memories) {
+    const words = packed.images[m.name]?.[0];
+    const parts = Math.ceil(m.width / 32);
+    if (!words || parts === 1 || m.name === 'ACT') continue;
+    for (let k = 0; k < parts; k++) {
+      const w = Math.min(32, m.width - 32 * k);
+      const mask = (1n << BigInt(w)) - 1n;
+      writeFileAtomic(join(dir, partFile(m.name, k)), readmemh(words.map((x) => (x >> BigInt(32 * k)) & mask), w));
+    }
+  }
+}
 
 /** The testbench: one Verilog module, addresses and memory names taken from the memory map. */
 function testbench(packed: PackedModel, top: string, addrBits: number, logits: number, timeoutCycles: number): string {
@@ -26,6 +42,9 @@ function testbench(packed: PackedModel, top: string, addrBits: number, logits: n
     // each bank is a pair of copies (generator/engine/act-bank.ts); layer 0 reads copy 0, and the host writes both
     if (m.name === 'ACT') return Array.from({ length: m.banks }, (_, b) => [0, 1].map((copy) => `    $readmemh("ACT${b}.hex", dut.act${b}.copy${copy});`)).flat();
     if (!packed.images[m.name]) return [];
+    // memories wider than a host word are one memory per 32-bit part (engine-top.ts), one file each
+    const parts = Math.ceil(m.width / 32);
+    if (parts > 1) return Array.from({ length: parts }, (_, k) => `    $readmemh("${partFile(m.name, k)}", dut.${m.name.toLowerCase()}_p${k});`);
     return [`    $readmemh("${m.name}.hex", dut.${m.name.toLowerCase()});`];
   });
   const csrReads = [
@@ -86,6 +105,7 @@ export function runEngineOnIcarus(packed: PackedModel, pixels: Uint8Array, dir: 
   const emitted = emitVerilog(elaborate(EngineTop({ config: packed.config })));
   const files = emitted.files.map((f) => { const p = join(dir, f.name); writeFileAtomic(p, f.text); return p; });
   writePackedImages(packed, dir, 'model', inputActImage(packed.map, packed.act, pixels));
+  writePartImages(packed, dir);
   const addrBits = emitted.ports[emitted.top]!.find((p) => p.name === 'req_addr')!.width;
   const logits = packed.classes;
   writeFileAtomic(join(dir, 'tb.v'), testbench(packed, emitted.top, addrBits, logits, opts.timeoutCycles));
