@@ -329,6 +329,8 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   let src: { valid: Value; c: Value; kh: Value; block: Value; index: Value; last: Value };
   const denseRow = m.reg('dense_row', UInt(d), { init: 0 });
   const denseC = m.reg('dense_c', UInt(d), { init: 0 });
+  // 3 x dense_row, stepped with it: a conv1/linear row's first input without a x3 adder on the fetch path.
+  const denseRow3 = m.reg('dense_row3', UInt(d + 2), { init: 0 });
   const denseKh = m.reg('dense_kh', UInt(2), { init: 0 });
   if (sd) {
     const sel = m.instance('selector', IndexSelector({ addrBits: cw.idxAddr, cBits: d, blockBits: c.blockIndexBits }), {
@@ -343,9 +345,10 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
       valid: lit(1, Bool), c: mux(isConv3, denseC, denseRow), kh: mux(isConv3, denseKh, 0), block: lit(0, UInt(1)), index: denseRow,
       last: denseRow.eq(count.sub(1).trunc(d)),
     };
-    m.when(selStart, () => { denseRow.set(0); denseC.set(0); denseKh.set(0); });
+    m.when(selStart, () => { denseRow.set(0); denseRow3.set(0); denseC.set(0); denseKh.set(0); });
     m.when(fetch, () => {
       denseRow.set(denseRow.add(1).trunc(d));
+      denseRow3.set(denseRow3.add(3).trunc(d + 2));
       m.when(denseKh.eq(2), () => { denseKh.set(0); denseC.set(denseC.add(1).trunc(d)); }).otherwise(() => denseKh.set(denseKh.add(1).trunc(2)));
     });
   }
@@ -355,7 +358,8 @@ export const Controller = defineModule('sd_controller', (m, p: ControllerParams)
   // inputs 3r..3r+2), taken mod 2^aa like every ACT address.
   const inCheck = fsm.is('check1');
   const opBits = satBits;
-  const srcC3 = mulByConstant(src.c, 3).named('src_c3');
+  // 3c of a conv1/linear row (its first input); conv3 rows use c itself.
+  const srcC3 = (sd ? mulByConstant(src.c, 3) : denseRow3).named('src_c3');
   const opA = mux(inCheck, select(k.trunc(3), [H, outH, C, O, O, O].map((v) => v.resize(opBits))), mux(isConv3, src.c, srcC3).resize(opBits));
   const opB = mux(inCheck, select(k.trunc(3), [W, outW, inPlane, planeSize, bpo.resize(opBits), inPlane].map((v) => v.resize(opBits))), inPlane.resize(opBits));
   const product = opA.mul(opB).named('product');
