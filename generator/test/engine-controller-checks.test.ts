@@ -13,8 +13,8 @@ import { simulateEngine } from '../engine/simulate.js';
 import { E2E_SPECS, compareImage } from '../engine/host-check.js';
 import type { Simulation } from '../../verif/index.js';
 import { parseConfig } from '../../sw/engine/config.js';
-import { decodeDescriptor, encodeDescriptor, type Descriptor } from '../../sw/engine/descriptor.js';
-import { packModel, type PackedModel } from '../../sw/engine/pack.js';
+import { loadDesc, withDescriptor } from './helpers/descriptors.js';
+import { packModel } from '../../sw/engine/pack.js';
 import { randomImages, randomIntModel } from '../../sw/engine/random-model.js';
 import defaultJson from '../../configs/default.json' with { type: 'json' };
 
@@ -33,18 +33,6 @@ function nearby(r: Rng, v: number, bits: number, memoryEnd: number): number {
   const max = 2 ** bits - 1;
   const picks = [0, 1, v - 2, v - 1, v + 1, v + 2, v >> 1, v * 2, v * 2 + 1, max, memoryEnd - v, memoryEnd - 1];
   return Math.min(max, Math.max(0, picks[r.int(0, picks.length - 1)]!));
-}
-
-function withDescriptor(packed: PackedModel, layer: number, change: Partial<Descriptor>): PackedModel {
-  const dw = packed.desc.words;
-  const desc = packed.images.DESC![0]!.slice();
-  const d = decodeDescriptor(desc.slice(layer * dw, layer * dw + dw), packed.desc);
-  encodeDescriptor({ ...d, ...change }, packed.desc).forEach((w, i) => { desc[layer * dw + i] = w; });
-  return { ...packed, images: { ...packed.images, DESC: [desc] } };
-}
-
-function loadDesc(host: EngineHost, p: PackedModel): void {
-  for (let i = 0; i < (p.used.DESC ?? 0); i++) host.writeDesc(i, Number(p.images.DESC![0]![i]!));
 }
 
 describe('descriptor checks: RTL against descriptorError on random single-field changes', () => {

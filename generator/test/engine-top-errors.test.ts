@@ -11,8 +11,9 @@ import { simulateEngine } from '../engine/simulate.js';
 import { E2E_SPECS, compareImage } from '../engine/host-check.js';
 import type { Simulation } from '../../verif/index.js';
 import { parseConfig } from '../../sw/engine/config.js';
-import { decodeDescriptor, encodeDescriptor, ERROR_CODES, type Descriptor } from '../../sw/engine/descriptor.js';
-import { packModel, type PackedModel } from '../../sw/engine/pack.js';
+import { ERROR_CODES, type Descriptor } from '../../sw/engine/descriptor.js';
+import { loadDesc, withDescriptor } from './helpers/descriptors.js';
+import { packModel } from '../../sw/engine/pack.js';
 import { randomImages, randomIntModel } from '../../sw/engine/random-model.js';
 import defaultJson from '../../configs/default.json' with { type: 'json' };
 
@@ -21,19 +22,6 @@ const lc = parseConfig(defaultJson, 'configs/default.json');
 const rng = new Rng(SEED);
 const model = randomIntModel(rng, { spec: E2E_SPECS.mixed, sd: true, groupSize: 4, blockRows: 6, pruneFraction: 0.3 });
 const image = randomImages(rng, 1, 2 * 10 * 10)[0]!;
-
-/** The packed model with layer `layer`'s descriptor changed. */
-function withDescriptor(packed: PackedModel, layer: number, change: Partial<Descriptor>): PackedModel {
-  const dw = packed.desc.words;
-  const desc = packed.images.DESC![0]!.slice();
-  const d = decodeDescriptor(desc.slice(layer * dw, layer * dw + dw), packed.desc);
-  encodeDescriptor({ ...d, ...change }, packed.desc).forEach((w, i) => { desc[layer * dw + i] = w; });
-  return { ...packed, images: { ...packed.images, DESC: [desc] } };
-}
-
-function loadDesc(host: EngineHost, p: PackedModel): void {
-  for (let i = 0; i < (p.used.DESC ?? 0); i++) host.writeDesc(i, Number(p.images.DESC![0]![i]!));
-}
 
 describe('malformed descriptors stop the engine with the documented error codes', () => {
   let sim: Simulation;
