@@ -1,12 +1,15 @@
 /**
  * FPGA area and timing of one engine configuration for the comparison: the fpga flow (fpga/flow.ts)
  * on the engine inside the scan wrapper, as `smartdeal fpga` runs it. Reports are kept under
- * build/bench/compare/fpga/<config hash>-<board>/ and reused while the configuration is unchanged
- * (yosys alone takes a minute or two per engine on this machine).
+ * build/bench/compare/fpga/<config hash>-<netlist key>-<board>/ and reused while neither the
+ * configuration nor the generated Verilog nor the flow's sources change (the key hashes them; yosys
+ * and nextpnr take a minute or two per engine on this machine).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModuleSpec } from '../generator/dsl/index.js';
+import { elaborate, type ModuleSpec } from '../generator/dsl/index.js';
+import { emitVerilog } from '../generator/emit/index.js';
 import { EngineTop } from '../generator/engine/engine-top.js';
 import { getBoard } from '../fpga/boards.js';
 import { runFpgaFlow } from '../fpga/flow.js';
@@ -31,8 +34,23 @@ export function areaOf(r: FpgaReport): FpgaArea {
   };
 }
 
+/** The flow's own sources: a change there changes the report even for the same Verilog. */
+const FLOW_SOURCES = ['fpga/flow.ts', 'fpga/synth.ts', 'fpga/pnr.ts', 'fpga/boards.ts', 'fpga/report.ts'];
+
+const wrappedEngine = (lc: LoadedConfig) => wrappedTop(EngineTop({ config: lc.config }) as ModuleSpec<unknown>);
+
+/** Hash of the wrapped engine's generated Verilog and the flow's sources (12 hex digits). */
+function netlistKey(lc: LoadedConfig): string {
+  const h = createHash('sha256');
+  for (const f of emitVerilog(elaborate(wrappedEngine(lc).spec)).files) h.update(`${f.name}\n`).update(f.text);
+  for (const f of FLOW_SOURCES) if (existsSync(f)) h.update(`${f}\n`).update(readFileSync(f));
+  return h.digest('hex').slice(0, 12);
+}
+
+const cacheDir = (lc: LoadedConfig, board: string): string => join(CACHE, `${lc.hash.slice(0, 16)}-${netlistKey(lc)}-${board}`);
+
 export function cachedReportPath(lc: LoadedConfig, board: string): string {
-  return join(CACHE, `${lc.hash.slice(0, 16)}-${board}`, 'report.json');
+  return join(cacheDir(lc, board), 'report.json');
 }
 
 /** The cached report of this configuration on this board, if any. */
@@ -49,10 +67,10 @@ export async function engineArea(lc: LoadedConfig, boardName: string, log: (line
     return cached;
   }
   const board = getBoard(boardName);
-  const top = wrappedTop(EngineTop({ config: lc.config }) as ModuleSpec<unknown>);
+  const top = wrappedEngine(lc);
   const t0 = Date.now();
   const report = await runFpgaFlow({
-    spec: top.spec, board, outDir: join(CACHE, `${lc.hash.slice(0, 16)}-${boardName}`), icetime: false, ...(top.scan ? { scan: top.scan } : {}),
+    spec: top.spec, board, outDir: cacheDir(lc, boardName), icetime: false, ...(top.scan ? { scan: top.scan } : {}),
     onProgress: (msg) => log(`fpga ${lc.source} on ${boardName}: ${msg} (${Math.round((Date.now() - t0) / 1000)} s)`),
   });
   log(`fpga ${lc.source} on ${boardName}: ${report.status} in ${report.seconds} s`);

@@ -35,7 +35,7 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The FPGA-side sources the synthesized netlist depends on (the rest of fpga/ is the board link and flow). */
 const FPGA_SOURCES = ['fpga/synth.ts', 'fpga/tops.ts', 'fpga/boards.ts', 'fpga/board/scan-wrapper.ts', 'fpga/board/reset.ts'];
 
-/** SHA-256 over the TypeScript sources that decide the netlist (generator/ without tests, FPGA_SOURCES). */
+/** SHA-256 over the TypeScript sources that decide the netlist (generator/ and sw/engine/ without tests, FPGA_SOURCES). */
 export function rtlSourceHash(): string {
   const h = createHash('sha256');
   const add = (path: string): void => {
@@ -52,6 +52,7 @@ export function rtlSourceHash(): string {
     }
   };
   walk(join(REPO, 'generator'));
+  walk(join(REPO, 'sw', 'engine'));  // memory map, field widths, placement
   for (const f of FPGA_SOURCES) if (existsSync(join(REPO, f))) add(join(REPO, f));
   return h.digest('hex');
 }
