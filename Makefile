@@ -44,10 +44,12 @@ sim: deps
 	npx vitest run generator/test/engine-
 
 # Synthesis, place and route, bitstream and report on an iCE40 board (docs/fpga.md); CLOCK_MHZ runs an
-# engine board top from the PLL.
+# engine board top from the PLL. Without CONFIG: the FPGA-sized engine configs/icebreaker.json at 24 MHz.
 BOARD ?= icebreaker
+FPGA_CONFIG = $(if $(filter file,$(origin CONFIG)),configs/icebreaker.json,$(CONFIG))
+FPGA_CLOCK_MHZ = $(if $(CLOCK_MHZ),$(CLOCK_MHZ),$(if $(filter file,$(origin CONFIG)),24))
 fpga: deps
-	$(SMARTDEAL) fpga --config $(CONFIG) --board $(BOARD) --out build/fpga/$(basename $(notdir $(CONFIG)))-$(BOARD)$(if $(CLOCK_MHZ),-$(CLOCK_MHZ)mhz) $(if $(TOP),--top $(TOP)) $(if $(FREQ),--freq $(FREQ)) $(if $(CLOCK_MHZ),--clock-mhz $(CLOCK_MHZ))
+	$(SMARTDEAL) fpga --config $(FPGA_CONFIG) --board $(BOARD) --out build/fpga/$(basename $(notdir $(FPGA_CONFIG)))-$(BOARD)$(if $(FPGA_CLOCK_MHZ),-$(FPGA_CLOCK_MHZ)mhz) $(if $(TOP),--top $(TOP)) $(if $(FREQ),--freq $(FREQ)) $(if $(FPGA_CLOCK_MHZ),--clock-mhz $(FPGA_CLOCK_MHZ))
 
 # The packed model and test images over the UART link: a real board (PORT=/dev/ttyUSB1) or, without PORT, the
 # engine board top in Verilator behind a pseudo-terminal (docs/fpga.md "smartdeal board").
