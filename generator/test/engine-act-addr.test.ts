@@ -6,14 +6,14 @@
  * and conv1, stride 1 and 2, padding 0 and 1, partial pixel tiles, request stalls; also the number
  * of bank reads (exactly one per in-range column) and the latency.
  */
-import { describe, expect, test } from 'vitest';
+import { describe, expect } from 'vitest';
 import { Rng } from '../../common/rng.js';
 import { Bool, SInt, UInt, defineModule } from '../dsl/index.js';
 import { fromEmitted, type Simulation } from '../../verif/index.js';
 import { simTest } from '../../verif/vitest.js';
-import { emitBlock, lintBlock } from '../engine/check.js';
+import { emitBlock } from '../engine/check.js';
+import { lintGateTest } from './helpers/lint-gate.js';
 import { ACT_ADDR_LATENCY, ActAddrGen, bankBitsOf, type ActAddrParams } from '../engine/act-addr.js';
-import { describeFailures } from '../emit/toolcheck.js';
 
 const ADDR_BITS = 12;
 const DIM_BITS = 8;
@@ -150,14 +150,7 @@ function benchTest(cols: number, seed: number): void {
 }
 
 describe('activation address generator', () => {
-  test('lint gate: verilator -Wall, yosys check, iverilog', () => {
-    for (const cols of [1, 2, 4]) {
-      const block = emitBlock(ActAddrGen({ cols, addrBits: ADDR_BITS, dimBits: DIM_BITS }));
-      const r = lintBlock(block);
-      expect(r.ok, describeFailures(r.results)).toBe(true);
-    }
-    console.log('compared 3 tools on sd_act_addr for P_c = 1, 2, 4: 0 warnings, 0 latches');
-  });
+  lintGateTest([1, 2, 4].map((cols) => emitBlock(ActAddrGen({ cols, addrBits: ADDR_BITS, dimBits: DIM_BITS }))));
   benchTest(4, 5150);
   benchTest(2, 5151);
   benchTest(1, 5152);

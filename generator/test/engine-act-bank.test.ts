@@ -10,9 +10,9 @@ import { describe, expect, test } from 'vitest';
 import { Rng } from '../../common/rng.js';
 import { fromEmitted, type Simulation } from '../../verif/index.js';
 import { simTest } from '../../verif/vitest.js';
-import { emitBlock, lintBlock } from '../engine/check.js';
+import { emitBlock } from '../engine/check.js';
+import { lintGateTest } from './helpers/lint-gate.js';
 import { ActBankPair, ActBankSingle } from '../engine/act-bank.js';
-import { describeFailures } from '../emit/toolcheck.js';
 
 const DEPTH = 64;
 const small = emitBlock(ActBankPair({ depth: DEPTH, spram: true }));
@@ -37,11 +37,7 @@ class BankPairModel {
 }
 
 describe('activation bank pair', () => {
-  test('lint gate: verilator -Wall, yosys check, iverilog', () => {
-    const r = lintBlock(small);
-    expect(r.ok, describeFailures(r.results)).toBe(true);
-    console.log(`compared 3 tools on ${small.top}: 0 warnings, 0 latches`);
-  });
+  lintGateTest([small]);
 
   test('synth_ice40 -spram: an 8192-byte bank is two SPRAMs, no block RAM', () => {
     const big = emitBlock(ActBankPair({ depth: 8192, spram: true }));
@@ -109,11 +105,7 @@ class BankSingleModel {
 const single = emitBlock(ActBankSingle({ depth: DEPTH }));
 
 describe('activation bank without SPRAM (one block RAM)', () => {
-  test('lint gate: verilator -Wall, yosys check, iverilog', () => {
-    const r = lintBlock(single);
-    expect(r.ok, describeFailures(r.results)).toBe(true);
-    console.log(`compared 3 tools on ${single.top}: 0 warnings, 0 latches`);
-  });
+  lintGateTest([single]);
 
   test('synth_ice40 (no SPRAM): an 8192-byte bank is 16 block RAMs', () => {
     const big = emitBlock(ActBankSingle({ depth: 8192 }));

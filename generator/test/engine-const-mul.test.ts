@@ -4,14 +4,14 @@
  * edge inputs, and shiftRightSat (the requantizer's and the rebuild lanes' saturated right shift)
  * on random and edge values for every shift amount, including amounts past the value's width.
  */
-import { describe, expect, test } from 'vitest';
+import { describe, expect } from 'vitest';
 import { Rng } from '../../common/rng.js';
 import { SInt, UInt, defineModule } from '../dsl/index.js';
 import { fromEmitted, type Simulation } from '../../verif/index.js';
 import { simTest } from '../../verif/vitest.js';
-import { emitBlock, lintBlock } from '../engine/check.js';
+import { emitBlock } from '../engine/check.js';
+import { lintGateTest } from './helpers/lint-gate.js';
 import { mulByConstant, shiftRightSat } from '../engine/const-mul.js';
-import { describeFailures } from '../emit/toolcheck.js';
 
 const X_BITS = 13;
 const FACTORS = [0, 1, 2, 3, 5, 7, 8, 10, 255, 1000, 4095, 12345];
@@ -49,11 +49,7 @@ function randomSigned(rng: Rng, bits: number): bigint {
 }
 
 describe('arithmetic helpers (const-mul.ts)', () => {
-  test('lint gate: verilator -Wall, yosys check, iverilog', () => {
-    const r = lintBlock(block);
-    expect(r.ok, describeFailures(r.results)).toBe(true);
-    console.log(`compared 3 tools on ${block.top}: 0 warnings, 0 latches`);
-  });
+  lintGateTest([block]);
 
   simTest('mulByConstant equals x * k and shiftRightSat equals sat(v >> s)', fromEmitted(block.emitted), (sim: Simulation) => {
     const seed = 4242;

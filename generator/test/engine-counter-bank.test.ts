@@ -20,10 +20,10 @@ import { describe, expect, test } from 'vitest';
 import { Rng } from '../../common/rng.js';
 import { fromEmitted, type Simulation } from '../../verif/index.js';
 import { simTest } from '../../verif/vitest.js';
-import { emitBlock, ice40Cost, lintBlock } from '../engine/check.js';
+import { emitBlock, ice40Cost } from '../engine/check.js';
+import { lintGateTest } from './helpers/lint-gate.js';
 import { COUNTERS, CSR, CsrBlock, type CsrParams } from '../engine/csr.js';
 import { CounterBank, flushPeriodOf, pendBitsOf } from '../engine/counter-bank.js';
-import { describeFailures } from '../emit/toolcheck.js';
 
 /** icebreaker.json's CSR (2x1 PEs, 24-bit counters) and a 4x2 one at 16 bits, which wraps within a run. */
 const CASES: { label: string; params: CsrParams; seed: number }[] = [
@@ -50,11 +50,7 @@ for (const { label, params, seed } of CASES) {
   const incMax = COUNTERS.map((c) => 2 ** c.incBits(params) - 1);
 
   describe(`CSR counters in block RAM (${label})`, () => {
-    test('lint gate: verilator -Wall, yosys check, iverilog', () => {
-      const r = lintBlock(block);
-      expect(r.ok, describeFailures(r.results)).toBe(true);
-      console.log(`compared 3 tools on ${block.top}: 0 warnings, 0 latches`);
-    });
+    lintGateTest([block]);
 
     simTest('random runs, starts and host reads equal the counter model', fromEmitted(block.emitted), (sim: Simulation) => {
       const rng = new Rng(seed);

@@ -4,14 +4,14 @@
  * (r div 3, r mod 3)), the empty list (all rows pruned), the full list (no row pruned), and a
  * consumer that stalls at random. The expected stream is the list itself, entry by entry.
  */
-import { describe, expect, test } from 'vitest';
+import { describe } from 'vitest';
 import { Rng } from '../../common/rng.js';
 import { Bool, UInt, defineModule } from '../dsl/index.js';
 import { fromEmitted, type Simulation } from '../../verif/index.js';
 import { simTest } from '../../verif/vitest.js';
-import { emitBlock, lintBlock } from '../engine/check.js';
+import { emitBlock } from '../engine/check.js';
+import { lintGateTest } from './helpers/lint-gate.js';
 import { IndexSelector, idxEntryWidth, type IndexSelectorParams } from '../engine/index-selector.js';
-import { describeFailures } from '../emit/toolcheck.js';
 
 const P: IndexSelectorParams = { addrBits: 10, cBits: 12, blockBits: 3 };
 const block = emitBlock(IndexSelector(P));
@@ -47,11 +47,7 @@ function keptRows(rng: Rng, channels: number, keepProbability: number, blockRows
 }
 
 describe('index selector', () => {
-  test('lint gate: verilator -Wall, yosys check, iverilog', () => {
-    const r = lintBlock(block);
-    expect(r.ok, describeFailures(r.results)).toBe(true);
-    console.log(`compared 3 tools on ${block.top}: 0 warnings, 0 latches`);
-  });
+  lintGateTest([block]);
 
   simTest('walks empty, full and random kept-row lists under random stalls', fromEmitted(bench.emitted), (sim: Simulation) => {
     const seed = 1234;

@@ -3,14 +3,14 @@
  * window at a time) and the argmax unit against hand-checked tie vectors and an independent
  * reference loop (strictly-greater replaces: ties go to the lowest index, as runInt labels).
  */
-import { describe, expect, test } from 'vitest';
+import { describe, expect } from 'vitest';
 import { Rng } from '../../common/rng.js';
 import { fromEmitted, type Simulation } from '../../verif/index.js';
 import { simTest } from '../../verif/vitest.js';
 import { maxPool2 } from '../../sw/quant/float-infer.js';
-import { emitBlock, lintBlock } from '../engine/check.js';
+import { emitBlock } from '../engine/check.js';
+import { lintGateTest } from './helpers/lint-gate.js';
 import { Argmax, MaxPool2 } from '../engine/pool.js';
-import { describeFailures } from '../emit/toolcheck.js';
 
 const pool = emitBlock(MaxPool2());
 const argmax = emitBlock(Argmax({ valueBits: 32, indexBits: 8 }));
@@ -27,13 +27,7 @@ function runArgmax(sim: Simulation, values: number[]): { index: number; best: nu
 }
 
 describe('pooling units', () => {
-  test('lint gate: verilator -Wall, yosys check, iverilog', () => {
-    for (const b of [pool, argmax]) {
-      const r = lintBlock(b);
-      expect(r.ok, describeFailures(r.results)).toBe(true);
-    }
-    console.log(`compared 3 tools x 2 modules (${pool.top}, ${argmax.top}): 0 warnings, 0 latches`);
-  });
+  lintGateTest([pool, argmax]);
 
   simTest('max-pool equals maxPool2 on every window, streamed with random idle cycles', fromEmitted(pool.emitted), (sim: Simulation) => {
     const seed = 31337;

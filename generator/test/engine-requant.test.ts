@@ -3,14 +3,14 @@
  * whole int32 range, and edge vectors (INT32_MIN / INT32_MAX, M = 0 / 2^15 / 2^16 - 1, shift 0,
  * 1, 31, 47, 48, 63), with and without the folded ReLU.
  */
-import { describe, expect, test } from 'vitest';
+import { describe, expect } from 'vitest';
 import { Rng } from '../../common/rng.js';
 import { fromEmitted, type Simulation } from '../../verif/index.js';
 import { simTest } from '../../verif/vitest.js';
 import { INT32_MAX, INT32_MIN, requantize } from '../../sw/quant/fixed-point.js';
-import { emitBlock, lintBlock } from '../engine/check.js';
+import { emitBlock } from '../engine/check.js';
+import { lintGateTest } from './helpers/lint-gate.js';
 import { REQUANT_LATENCY, Requant } from '../engine/requant.js';
-import { describeFailures } from '../emit/toolcheck.js';
 
 // One multiplier over two beats per value, and two multipliers at one value per cycle.
 const blocks = ([2, 1] as const).map((beats) => ({ beats, block: emitBlock(Requant({ accBits: 32, multiplierBits: 16, shiftBits: 6, beats })) }));
@@ -58,13 +58,7 @@ function randomVector(rng: Rng): Vector {
 }
 
 describe('requantization unit', () => {
-  test('lint gate: verilator -Wall, yosys check, iverilog', () => {
-    for (const { block } of blocks) {
-      const r = lintBlock(block);
-      expect(r.ok, describeFailures(r.results)).toBe(true);
-    }
-    console.log(`compared 3 tools on ${blocks.map((b) => b.block.top).join(', ')}: 0 warnings, 0 latches`);
-  });
+  lintGateTest(blocks.map((b) => b.block));
 
   for (const { beats, block } of blocks) simTest(`equals requantize on edge and random vectors, one per ${beats} cycle(s)`, fromEmitted(block.emitted), (sim: Simulation) => {
     const seed = 777;
