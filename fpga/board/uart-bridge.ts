@@ -13,7 +13,7 @@
  */
 import { Bool, UInt, cat, defineModule, lit, mux, select, stream, type Signal, type Value } from '../../generator/dsl/index.js';
 import { CSR } from '../../generator/engine/csr.js';
-import { atMost } from '../../generator/engine/host.js';
+import { atMost } from '../../generator/engine/const-compare.js';
 import { CRC_INIT, CRC_POLY } from '../link/crc.js';
 import { bitsForValue as bitsFor } from '../../sw/engine/fields.js';
 import {

@@ -13,7 +13,7 @@ import { loadConfig } from '../../sw/engine/config.js';
 import { Simulation, fromEmitted } from '../../verif/index.js';
 import { UartRx, UartTx } from '../../generator/examples/uart.js';
 import { BridgeUartRx, BridgeUartTx, UartBridge, sharedAtMost } from '../board/uart-bridge.js';
-import { atMost } from '../../generator/engine/host.js';
+import { atMost } from '../../generator/engine/const-compare.js';
 import { SimulatedUart } from '../host/board-sim.js';
 import { crc16 } from '../link/crc.js';
 import { MAX_BYTE_WORDS, MAX_WORDS, OPCODES, STATUS_CODES, encodeRequest, linkLayout, maxWordsOf, statusName, type LinkLayout } from '../link/protocol.js';

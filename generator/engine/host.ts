@@ -10,6 +10,7 @@
  * CSR block always is. Offsets past a memory's depth are ignored (writes dropped, reads give 0).
  */
 import { Bool, UInt, cat, defineModule, lit, mux, select, type Value } from '../dsl/index.js';
+import { atMost } from './const-compare.js';
 import { CSR_DECODED_WORDS } from './csr.js';
 
 export interface HostRegionParams {
@@ -39,15 +40,6 @@ export function hostAddrBits(p: HostBusParams): number {
 }
 
 export const addrBitsOf = (depth: number): number => Math.max(1, Math.ceil(Math.log2(Math.max(2, depth))));
-
-/** `x <= c` for a constant `c`, as plain logic from the constant's bits (no carry chain). */
-export function atMost(x: Value, c: number): Value {
-  if (c >= 2 ** x.width - 1) return lit(1, Bool);
-  if (c < 0) return lit(0, Bool);
-  let le: Value = lit(1, Bool);   // the bits below i compare <= (equal counts)
-  for (let i = 0; i < x.width; i++) le = (Math.floor(c / 2 ** i) % 2) ? x.bit(i).not().or(le) : x.bit(i).not().and(le);
-  return le;
-}
 
 /**
  * floor(x / n) and x mod n for an unsigned x of `bits` bits. A power of two is a shift; otherwise
