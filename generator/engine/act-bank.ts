@@ -16,8 +16,6 @@ import { Bool, UInt, defineModule, mux } from '../dsl/index.js';
 export interface ActBankParams {
   /** Bytes of the bank (each copy holds all of them). */
   depth: number;
-  /** Ask yosys for SPRAM (`ram_style "huge"`); otherwise the copies are block RAM. */
-  spram: boolean;
 }
 
 export const actBankAddrBits = (depth: number): number => Math.max(1, Math.ceil(Math.log2(depth)));
@@ -38,9 +36,9 @@ export const ActBankPair = defineModule('sd_act_bank_pair', (m, p: ActBankParams
     const isReadCopy = copy === 0 ? sel.not() : sel;
     const writing = we.and(wboth.or(isReadCopy.not())).named(`write${copy}`);
     const reading = re.and(isReadCopy).named(`read${copy}`);
-    // 'huge': yosys 0.23 puts 8192 x 8 and smaller into block RAM unless asked for SPRAM (and
-    // uses SPRAM when asked even without -spram, so an iCE40HX target must say spram: false).
-    const mem = m.memory(`copy${copy}`, { type: UInt(8), depth: p.depth, style: p.spram ? 'huge' : 'block' });
+    // 'huge': yosys 0.23 puts 8192 x 8 and smaller into block RAM unless asked for SPRAM (and uses
+    // SPRAM when asked even without -spram: targets without SPRAM take ActBankSingle instead).
+    const mem = m.memory(`copy${copy}`, { type: UInt(8), depth: p.depth, style: 'huge' });
     return mem.singlePort(mux(writing, waddr, raddr).named(`addr${copy}`), { writeData: wdata, writeEnable: writing, readEnable: reading });
   });
   const selQ = m.reg('sel_q', Bool, { init: 0, enable: re });
@@ -56,7 +54,7 @@ export const ActBankPair = defineModule('sd_act_bank_pair', (m, p: ActBankParams
  * writes of the same cycle never meet at one address; the host reads and writes while idle, one at
  * a time. `rdata` is the word read one edge earlier and keeps its value on cycles without a read.
  */
-export const ActBankSingle = defineModule('sd_act_bank_single', (m, p: { depth: number }) => {
+export const ActBankSingle = defineModule('sd_act_bank_single', (m, p: ActBankParams) => {
   m.clockAndReset();
   const aBits = actBankAddrBits(p.depth);
   const re = m.input('re', Bool);

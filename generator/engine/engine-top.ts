@@ -85,31 +85,23 @@ export const EngineTop = defineModule('sd_engine', (m, p: EngineTopParams) => {
     const we = host.port(`${n}_we`);
     const re = mux(busy, ctl.port(`${n}_re`), host.port(`${n}_re`));
     const raddr = mux(busy, ctl.port(`${n}_addr`), host.port(`${n}_addr`));
-    let data: Value;
+    // One memory, SPRAM or block RAM as placed: written by the host, read by whoever owns the bus.
+    const memory = (name: string, width: number, wdata: Value, wen: Value): Value => {
+      if (inSpram.has(mm.name)) {
+        return m.memory(name, { type: UInt(width), depth: mm.depth, style: 'huge' }).singlePort(raddr, { writeData: wdata, writeEnable: wen, readEnable: re });
+      }
+      const mem = m.memory(name, { type: UInt(width), depth: mm.depth });
+      mem.write(host.port(`${n}_addr`), wdata, wen);
+      return mem.read(raddr, { enable: re.and(wen.not()) });
+    };
+    // A memory wider than a host word is one memory per 32-bit part, each written by its own host word.
     const parts = Math.ceil(mm.width / 32);
-    if (parts > 1) {
-      // One memory per 32-bit part, each written by its own host word.
-      const pieces = Array.from({ length: parts }, (_, k) => {
+    const data = parts === 1
+      ? memory(n, mm.width, host.port(`${n}_wdata`), we)
+      : cat(...Array.from({ length: parts }, (_, k) => {
         const w = Math.min(32, mm.width - 32 * k);
-        const wek = we.bit(k);
-        const wd = host.port(`${n}_wdata`).trunc(w);
-        if (inSpram.has(mm.name)) {
-          const mem = m.memory(`${n}_p${k}`, { type: UInt(w), depth: mm.depth, style: 'huge' });
-          return mem.singlePort(raddr, { writeData: wd, writeEnable: wek, readEnable: re });
-        }
-        const mem = m.memory(`${n}_p${k}`, { type: UInt(w), depth: mm.depth });
-        mem.write(host.port(`${n}_addr`), wd, wek);
-        return mem.read(raddr, { enable: re.and(wek.not()) });
-      });
-      data = cat(...pieces.reverse());
-    } else if (inSpram.has(mm.name)) {
-      const mem = m.memory(n, { type: UInt(mm.width), depth: mm.depth, style: 'huge' });
-      data = mem.singlePort(raddr, { writeData: host.port(`${n}_wdata`), writeEnable: we, readEnable: re });
-    } else {
-      const mem = m.memory(n, { type: UInt(mm.width), depth: mm.depth });
-      mem.write(host.port(`${n}_addr`), host.port(`${n}_wdata`), we);
-      data = mem.read(raddr, { enable: re.and(we.not()) });
-    }
+        return memory(`${n}_p${k}`, w, host.port(`${n}_wdata`).trunc(w), we.bit(k));
+      }).reverse());
     ctl.port(`${n}_rdata`).set(data);
     host.port(`${n}_rdata`).set(data);
   }
@@ -147,7 +139,7 @@ export const EngineTop = defineModule('sd_engine', (m, p: EngineTopParams) => {
     const waddr = mux(busy, ctlWord, hostWord);
     const wdata = mux(busy, ctl.port('act_wdata'), host.port('act_wdata'));
     const bank = inSpram.has('ACT')
-      ? m.instance(`act${b}`, ActBankPair({ depth: c.actDepth, spram: true }), { clk, rst, sel: readCopy, wboth: busy.not(), re, raddr, we, waddr, wdata })
+      ? m.instance(`act${b}`, ActBankPair({ depth: c.actDepth }), { clk, rst, sel: readCopy, wboth: busy.not(), re, raddr, we, waddr, wdata })
       : m.instance(`act${b}`, ActBankSingle({ depth: c.actDepth }), { clk, rst, re, raddr, we, waddr, wdata });
     const data = bank.port('rdata');
     ctl.port(`act_rdata${b}`).set(data);

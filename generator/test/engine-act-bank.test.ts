@@ -15,7 +15,7 @@ import { lintGateTest } from './helpers/lint-gate.js';
 import { ActBankPair, ActBankSingle } from '../engine/act-bank.js';
 
 const DEPTH = 64;
-const small = emitBlock(ActBankPair({ depth: DEPTH, spram: true }));
+const small = emitBlock(ActBankPair({ depth: DEPTH }));
 
 /** The rule of act-bank.ts, written from its doc comment. */
 class BankPairModel {
@@ -40,7 +40,7 @@ describe('activation bank pair', () => {
   lintGateTest([small]);
 
   test('synth_ice40 -spram: an 8192-byte bank is two SPRAMs, no block RAM', () => {
-    const big = emitBlock(ActBankPair({ depth: 8192, spram: true }));
+    const big = emitBlock(ActBankPair({ depth: 8192 }));
     const script = [...big.files.map((f) => `read_verilog ${f}`), `synth_ice40 -spram -top ${big.top}`, 'stat'].join('; ');
     const y = spawnSync('yosys', ['-p', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     expect(y.status, `${y.stdout}${y.stderr}`.slice(-2000)).toBe(0);
