@@ -28,7 +28,6 @@ export function hostBusParams(c: EngineConfig): HostBusParams {
   const map = memoryMap(c);
   return {
     regionShift: map.regionShift,
-    partWrites: true,
     regions: map.memories.map((mm) => (mm.name === 'ACT' ? { name: 'ACT', width: 8, depth: mm.depth * mm.banks } : { name: mm.name, width: mm.width, depth: mm.depth })),
   };
 }

@@ -2,9 +2,8 @@
  * The host bus (docs/engine.md "Host bus"): 32-bit words, valid/ready requests, a response one
  * cycle after each accepted read. Word address = region << regionShift | offset; region 0 is the
  * CSR block, then the memories in memory-map order. A memory word of w bits is ceil(w/32) host
- * words, least significant first; writing the last one commits the word (the lower ones wait in a
- * staging register; with `partWrites`, each part is written to its part memory as it comes, no
- * staging register). ACT is one host word per byte (bits 7..0), at its linear byte address.
+ * words, least significant first, each written to its 32-bit part memory as it comes (`<m>_we` has
+ * one bit per part). ACT is one host word per byte (bits 7..0), at its linear byte address.
  *
  * Memory regions are only accessible while the engine is idle (`req_ready` low while busy); the
  * CSR block always is. Offsets past a memory's depth are ignored (writes dropped, reads give 0).
@@ -25,12 +24,6 @@ export interface HostBusParams {
   regionShift: number;
   /** Memory regions 1..n in order (region 0 is the CSR block). */
   regions: HostRegionParams[];
-  /**
-   * Multi-part memory words written part by part: `<m>_we` has one bit per part and `<m>_wdata`
-   * is the host word, for a memory split into 32-bit part memories. Without it, the lower parts
-   * wait in a staging register and the last part commits the whole word (one wide write).
-   */
-  partWrites?: boolean;
 }
 
 export const HOST_WORD = 32;
@@ -93,9 +86,6 @@ export const HostBus = defineModule('sd_host_bus', (m, p: HostBusParams) => {
   m.output('csr_wdata', UInt(HOST_WORD)).set(reqWdata);
   const csrRdata = m.input('csr_rdata', UInt(HOST_WORD));
 
-  const maxParts = Math.max(...p.regions.map((r) => Math.ceil(r.width / HOST_WORD)));
-  const staging = maxParts > 1 && !p.partWrites ? m.reg('staging', UInt((maxParts - 1) * HOST_WORD), { init: 0 }) : undefined;
-
   // The response: one registered select flag per region (set by the read, so a region's data is
   // only picked when its read was in range), then an AND-OR of the regions' read data.
   const respQ = m.reg('resp_valid_q', Bool, { init: 0 });
@@ -116,22 +106,12 @@ export const HostBus = defineModule('sd_host_bus', (m, p: HostBusParams) => {
     const word = split.quotient.named(`${lname}_word`);
     const part = split.remainder.named(`${lname}_part`);
     const hit = region.eq(i + 1).and(inRange);
-    const last = part.eq(parts - 1);
-    if (p.partWrites && parts > 1) m.output(`${lname}_we`, UInt(parts)).set(cat(...Array.from({ length: parts }, (_, k) => wr.and(hit).and(part.eq(k))).reverse()));
-    else m.output(`${lname}_we`, Bool).set(wr.and(hit).and(last));
+    // A word wider than a host word is part memories: one write enable per part, the host word as data.
+    if (parts > 1) m.output(`${lname}_we`, UInt(parts)).set(cat(...Array.from({ length: parts }, (_, k) => wr.and(hit).and(part.eq(k))).reverse()));
+    else m.output(`${lname}_we`, Bool).set(wr.and(hit));
     m.output(`${lname}_re`, Bool).set(rd.and(hit));
     m.output(`${lname}_addr`, UInt(wBits)).set(word.resize(wBits));
-    if (p.partWrites && parts > 1) m.output(`${lname}_wdata`, UInt(HOST_WORD)).set(reqWdata);
-    else m.output(`${lname}_wdata`, UInt(r.width)).set(staging && parts > 1 ? cat(reqWdata, staging.trunc((parts - 1) * HOST_WORD)).trunc(r.width) : reqWdata.trunc(r.width));
-    if (staging && parts > 1) {
-      // Lower parts wait in the staging register, part k in 32-bit slot k.
-      for (let k = 0; k < parts - 1; k++) {
-        m.when(wr.and(hit).and(part.eq(k)), () => {
-          const slots = Array.from({ length: maxParts - 1 }, (_, s) => (s === k ? reqWdata : staging.slice(s * HOST_WORD + HOST_WORD - 1, s * HOST_WORD)));
-          staging.set(cat(...slots.reverse()));
-        });
-      }
-    }
+    m.output(`${lname}_wdata`, UInt(Math.min(r.width, HOST_WORD))).set(reqWdata.trunc(Math.min(r.width, HOST_WORD)));
     // One flag per part: the part select is then just more terms of the AND-OR.
     const rdataIn = m.input(`${lname}_rdata`, UInt(r.width));
     for (let k = 0; k < parts; k++) {
