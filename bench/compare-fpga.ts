@@ -5,11 +5,9 @@
  * configuration nor the generated Verilog nor the flow's sources change (the key hashes them; yosys
  * and nextpnr take a minute or two per engine on this machine).
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { elaborate, type ModuleSpec } from '../generator/dsl/index.js';
-import { emitVerilog } from '../generator/emit/index.js';
 import { EngineTop } from '../generator/engine/engine-top.js';
 import { getBoard } from '../fpga/boards.js';
 import { runFpgaFlow } from '../fpga/flow.js';
@@ -17,6 +15,7 @@ import type { FpgaReport } from '../fpga/report.js';
 import { wrappedTop } from '../fpga/tops.js';
 import type { LoadedConfig } from '../sw/engine/config.js';
 import type { FpgaArea } from './report/types.js';
+import { netlistKey } from './netlist-key.js';
 
 const CACHE = 'build/bench/compare/fpga';
 
@@ -39,38 +38,32 @@ const FLOW_SOURCES = ['fpga/flow.ts', 'fpga/synth.ts', 'fpga/pnr.ts', 'fpga/boar
 
 const wrappedEngine = (lc: LoadedConfig) => wrappedTop(EngineTop({ config: lc.config }) as ModuleSpec<unknown>);
 
-/** Hash of the wrapped engine's generated Verilog and the flow's sources (12 hex digits). */
-function netlistKey(lc: LoadedConfig): string {
-  const h = createHash('sha256');
-  for (const f of emitVerilog(elaborate(wrappedEngine(lc).spec)).files) h.update(`${f.name}\n`).update(f.text);
-  for (const f of FLOW_SOURCES) if (existsSync(f)) h.update(`${f}\n`).update(readFileSync(f));
-  return h.digest('hex').slice(0, 12);
-}
+const cacheDir = (lc: LoadedConfig, board: string): string => join(CACHE, `${lc.hash.slice(0, 16)}-${netlistKey(elaborate(wrappedEngine(lc).spec), FLOW_SOURCES)}-${board}`);
 
-const cacheDir = (lc: LoadedConfig, board: string): string => join(CACHE, `${lc.hash.slice(0, 16)}-${netlistKey(lc)}-${board}`);
-
-export function cachedReportPath(lc: LoadedConfig, board: string): string {
-  return join(cacheDir(lc, board), 'report.json');
+/** The report cached in `dir`, if any. */
+function readCachedArea(dir: string): FpgaArea | undefined {
+  const path = join(dir, 'report.json');
+  return existsSync(path) ? areaOf(JSON.parse(readFileSync(path, 'utf8')) as FpgaReport) : undefined;
 }
 
 /** The cached report of this configuration on this board, if any. */
 export function cachedArea(lc: LoadedConfig, board: string): FpgaArea | undefined {
-  const path = cachedReportPath(lc, board);
-  return existsSync(path) ? areaOf(JSON.parse(readFileSync(path, 'utf8')) as FpgaReport) : undefined;
+  return readCachedArea(cacheDir(lc, board));
 }
 
 /** Runs the flow (or reuses its report) for the engine of `lc` on `boardName`. */
 export async function engineArea(lc: LoadedConfig, boardName: string, log: (line: string) => void): Promise<FpgaArea> {
-  const cached = cachedArea(lc, boardName);
+  const dir = cacheDir(lc, boardName);  // elaborates the engine once for the key
+  const cached = readCachedArea(dir);
   if (cached) {
-    log(`fpga ${lc.source} on ${boardName}: cached report ${cachedReportPath(lc, boardName)}`);
+    log(`fpga ${lc.source} on ${boardName}: cached report ${join(dir, 'report.json')}`);
     return cached;
   }
   const board = getBoard(boardName);
   const top = wrappedEngine(lc);
   const t0 = Date.now();
   const report = await runFpgaFlow({
-    spec: top.spec, board, outDir: cacheDir(lc, boardName), icetime: false, ...(top.scan ? { scan: top.scan } : {}),
+    spec: top.spec, board, outDir: dir, icetime: false, ...(top.scan ? { scan: top.scan } : {}),
     onProgress: (msg) => log(`fpga ${lc.source} on ${boardName}: ${msg} (${Math.round((Date.now() - t0) / 1000)} s)`),
   });
   log(`fpga ${lc.source} on ${boardName}: ${report.status} in ${report.seconds} s`);
